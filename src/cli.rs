@@ -1,0 +1,368 @@
+//! The command line: a thin layer that parses flags, opens the database and calls the library.
+
+use std::io::IsTerminal;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::{Config, GlobalArgs};
+use crate::corpus::{self, CorpusError, FileReport, Summary};
+use crate::db::{self, DATABASE_NAME, Database, DatabaseTarget, DbError, Status};
+use crate::{demo, ingest, startup};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pledgeline",
+    version,
+    about = "Track commitments across official documents over time"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web app.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "PLEDGELINE_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Ingest the sample documents shipped with pledgeline, then serve the web app.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "PLEDGELINE_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Ingest files or folders (recursively): People's Daily archive files, plain text, Markdown.
+    Ingest {
+        /// Files or folders to ingest.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Refuse files larger than this many MiB.
+        #[arg(long, default_value_t = 16)]
+        max_file_mib: usize,
+        /// Print a line for every file, not only for failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Manage the embedded PostgreSQL cluster by hand.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbAction {
+    /// Start the cluster (creating it and the schema if needed) and leave it running.
+    Start,
+    /// Stop the cluster (fast shutdown).
+    Stop,
+    /// Show where the cluster lives and whether it runs (exit status 3 when stopped).
+    Status,
+    /// Print a connection URL for psql or --database-url.
+    Url,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the web server failed: {0}")]
+    Server(#[source] std::io::Error),
+    #[error("cannot load the sample {name}: {source}")]
+    Sample {
+        name: &'static str,
+        #[source]
+        source: CorpusError,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init();
+    let config = Config::from_args(&cli.global);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config, cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Serve { bind } => {
+            let db = Database::open(&config.database).await?;
+            let served = serve(&db, &bind).await;
+            db.close().await?;
+            served.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Demo { bind } => {
+            let db = Database::open(&config.database).await?;
+            let served = async {
+                load_samples(&db).await?;
+                serve(&db, &bind).await
+            }
+            .await;
+            db.close().await?;
+            served.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Ingest {
+            paths,
+            max_file_mib,
+            verbose,
+        } => {
+            let db = Database::open(&config.database).await?;
+            let max_bytes = max_file_mib.saturating_mul(1024 * 1024);
+            let outcome = tokio::select! {
+                summary = ingest_batch(&db, &paths, max_bytes, verbose) => Some(summary),
+                _ = tokio::signal::ctrl_c() => None,
+            };
+            db.close().await?;
+            Ok(match outcome {
+                None => {
+                    eprintln!("interrupted: the file being stored was rolled back");
+                    ExitCode::from(130)
+                }
+                Some(summary) => {
+                    println!("{summary}");
+                    if summary.failed > 0 {
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+            })
+        }
+        Command::Db { action } => db_command(&config, action).await,
+    }
+}
+
+async fn serve(db: &Database, bind: &str) -> Result<(), CliError> {
+    let listener = TcpListener::bind(bind).map_err(|source| CliError::Bind {
+        addr: bind.to_string(),
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(CliError::Server)?;
+    let server = startup::run(listener, db.pool.clone()).map_err(CliError::Server)?;
+    println!("Pledgeline is serving at http://{addr}/  (Ctrl-C to stop)");
+    server.await.map_err(CliError::Server)
+}
+
+async fn load_samples(db: &Database) -> Result<(), CliError> {
+    let mut summary = Summary::default();
+    for (name, bytes) in demo::SAMPLES {
+        let stored = corpus::ingest_bytes(
+            &db.pool,
+            name,
+            bytes.to_vec(),
+            ingest::DEFAULT_MAX_FILE_BYTES,
+        )
+        .await
+        .map_err(|source| CliError::Sample { name, source })?;
+        summary.add(&FileReport {
+            path: PathBuf::from(name),
+            outcome: Ok(stored),
+        });
+    }
+    println!("demo corpus: {summary}");
+    Ok(())
+}
+
+async fn ingest_batch(
+    db: &Database,
+    paths: &[PathBuf],
+    max_bytes: usize,
+    verbose: bool,
+) -> Summary {
+    let (files, missing) = corpus::collect_files(paths);
+    let mut summary = Summary::default();
+    let progress = Progress::new(files.len() + missing.len());
+    for report in missing {
+        progress.report(&report, verbose);
+        summary.add(&report);
+    }
+    for path in files {
+        progress.start(&path);
+        let report = corpus::ingest_path(&db.pool, &path, max_bytes).await;
+        progress.report(&report, verbose);
+        summary.add(&report);
+    }
+    progress.finish();
+    summary
+}
+
+/// A progress bar on a terminal; plain lines (failures, or every file with --verbose) otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    done: std::cell::Cell<usize>,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} files {wide_msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            done: std::cell::Cell::new(0),
+            total,
+        }
+    }
+
+    fn start(&self, path: &std::path::Path) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(path.display().to_string());
+        }
+    }
+
+    fn report(&self, report: &FileReport, verbose: bool) {
+        self.done.set(self.done.get() + 1);
+        let line = match &report.outcome {
+            Err(e) => Some(format!("failed: {}: {e}", report.path.display())),
+            Ok(stored) if verbose => {
+                let new = stored
+                    .iter()
+                    .filter(|s| matches!(s, crate::store::documents::Stored::Inserted(_)))
+                    .count();
+                Some(format!(
+                    "[{}/{}] {}: ingested {new}, unchanged {}",
+                    self.done.get(),
+                    self.total,
+                    report.path.display(),
+                    stored.len() - new
+                ))
+            }
+            Ok(_) => None,
+        };
+        match (&self.bar, line) {
+            (Some(bar), Some(line)) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            (Some(bar), None) => bar.inc(1),
+            (None, Some(line)) => eprintln!("{line}"),
+            (None, None) => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+async fn db_command(config: &Config, action: DbAction) -> Result<ExitCode, CliError> {
+    let (data_dir, pg_bin_dir) = match &config.database {
+        DatabaseTarget::External { url } => {
+            if matches!(action, DbAction::Url) {
+                println!("{url}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!(
+                "note: DATABASE_URL is set, so pledgeline uses that server; \
+                 this command manages the embedded cluster, which it doesn't use"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        DatabaseTarget::Embedded {
+            data_dir,
+            pg_bin_dir,
+        } => (data_dir.clone(), pg_bin_dir.clone()),
+    };
+    let cluster = db::embedded_cluster(&data_dir, pg_bin_dir.as_deref(), true)?;
+    match action {
+        DbAction::Url => {
+            println!("{}", cluster.url(DATABASE_NAME));
+            Ok(ExitCode::SUCCESS)
+        }
+        DbAction::Start => {
+            let c = cluster.clone();
+            let started = tokio::task::spawn_blocking(move || c.start_detached())
+                .await
+                .map_err(|e| DbError::Task(e.to_string()))??;
+            db::create_database_if_missing(&cluster, DATABASE_NAME).await?;
+            let pool = db::connect_pool(cluster.connect_options(DATABASE_NAME)).await?;
+            db::MIGRATOR.run(&pool).await.map_err(DbError::from)?;
+            pool.close().await;
+            println!(
+                "PostgreSQL {} in {}; it keeps running until `pledgeline db stop`.\n{}",
+                if started {
+                    "started"
+                } else {
+                    "was already running"
+                },
+                cluster.data_dir().display(),
+                cluster.url(DATABASE_NAME)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DbAction::Stop => {
+            let c = cluster.clone();
+            let stopped = tokio::task::spawn_blocking(move || c.stop())
+                .await
+                .map_err(|e| DbError::Task(e.to_string()))??;
+            println!(
+                "PostgreSQL {} ({})",
+                if stopped {
+                    "stopped"
+                } else {
+                    "was not running"
+                },
+                cluster.data_dir().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DbAction::Status => {
+            let status = cluster.status();
+            println!("data directory: {}", cluster.data_dir().display());
+            println!("server binaries: {}", cluster.binaries().bindir.display());
+            println!("server account: {}", cluster.account().name);
+            let (line, code) = match status {
+                Status::Uninitialized => ("not created yet".to_string(), 3),
+                Status::Stopped => ("stopped".to_string(), 3),
+                Status::Stale { pid } => (
+                    format!(
+                        "stopped (stale postmaster.pid for pid {pid}; the next start recovers)"
+                    ),
+                    3,
+                ),
+                Status::Running { pid } => (format!("running (pid {pid})"), 0),
+            };
+            println!("status: {line}");
+            println!("url: {}", cluster.url(DATABASE_NAME));
+            Ok(ExitCode::from(code))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Building the HTTP server around a database pool and a listener.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, Logger, NormalizePath, TrailingSlash};
+use actix_web::web::Data;
+use actix_web::{App, HttpServer};
+use sqlx::PgPool;
+
+use crate::web::{self, AppState};
+
+/// Serve the app on an already bound listener (port 0 in tests). The server stops gracefully
+/// on SIGINT/SIGTERM; awaiting it returns when it has.
+pub fn run(listener: TcpListener, pool: PgPool) -> std::io::Result<Server> {
+    let state = Data::new(AppState { pool });
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(Logger::new("%r %s %Dms").log_target("pledgeline::http"))
+            .wrap(Compress::default())
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add((
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+                    )),
+            )
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .app_data(state.clone())
+            .configure(web::configure)
+            .default_service(actix_web::web::to(web::not_found))
+    })
+    .shutdown_timeout(10)
+    .client_request_timeout(Duration::from_secs(30))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,182 @@
+//! `/documents` (the list) and `/documents/{id}` (one document with its layout).
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{AppState, WebError, render};
+use crate::ingest::BlockKind;
+use crate::store::DocumentId;
+use crate::store::documents::{self as docs, Document, DocumentSummary, StoredBlock};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    page: Option<u32>,
+}
+
+/// Page links for a paginated list.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+}
+
+impl Pager {
+    fn new(page: Option<u32>, total: i64, size: i64) -> Self {
+        let pages = ((total + size - 1) / size).max(1);
+        let page = i64::from(page.unwrap_or(1)).clamp(1, pages);
+        Pager { page, pages, total }
+    }
+    fn offset(&self, size: i64) -> i64 {
+        (self.page - 1) * size
+    }
+    pub fn prev(&self) -> Option<i64> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+    pub fn next(&self) -> Option<i64> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "documents/index.html")]
+struct IndexPage {
+    documents: Vec<DocumentSummary>,
+    pager: Pager,
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, WebError> {
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let total = docs::count(&mut conn).await?;
+    let pager = Pager::new(query.page, total, PAGE_SIZE);
+    let documents = docs::list(&mut conn, PAGE_SIZE, pager.offset(PAGE_SIZE)).await?;
+    render(&IndexPage { documents, pager })
+}
+
+/// A signature block line split into its columns ("中华人民共和国 哈萨克斯坦共和国").
+pub struct SignatureRow {
+    pub cells: Vec<String>,
+}
+
+/// A block as the page shows it.
+pub struct BlockView {
+    pub seq: i32,
+    pub kind: BlockKind,
+    pub text: String,
+    /// Paragraph number (1-based), for paragraphs only.
+    pub number: Option<usize>,
+    pub rows: Vec<SignatureRow>,
+}
+
+impl BlockView {
+    fn build(blocks: Vec<StoredBlock>) -> Vec<BlockView> {
+        let mut number = 0;
+        blocks
+            .into_iter()
+            .map(|b| {
+                let para = matches!(b.kind, BlockKind::Paragraph);
+                if para {
+                    number += 1;
+                }
+                let rows = if matches!(b.kind, BlockKind::Signature) {
+                    b.text
+                        .lines()
+                        .map(|line| SignatureRow {
+                            cells: line
+                                .split(|c: char| c.is_whitespace())
+                                .filter(|c| !c.is_empty())
+                                .map(str::to_string)
+                                .collect(),
+                        })
+                        .filter(|r| !r.cells.is_empty())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                BlockView {
+                    seq: b.seq,
+                    kind: b.kind,
+                    text: b.text,
+                    number: para.then_some(number),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind.as_str() == kind
+    }
+
+    /// Columns of the widest signature row, so every row spans the table.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(1)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "documents/show.html")]
+struct ShowPage {
+    doc: Document,
+    blocks: Vec<BlockView>,
+    sentence_count: usize,
+    extra_fields: Vec<(String, String, String)>,
+}
+
+/// Archive fields that have no column of their own, shown so nothing ingested is hidden.
+fn extra_fields(doc: &Document) -> Vec<(String, String, String)> {
+    const MAPPED: &[&str] = &[
+        "ZQ", "RQ", "BH", "TH", "BT", "YT", "FT", "ZZ", "FL", "BM", "TC", "ZW", "title", "date",
+        "source",
+    ];
+    doc.raw_fields
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| {
+                    let code = f.get("code")?.as_str()?;
+                    if MAPPED.contains(&code) {
+                        return None;
+                    }
+                    Some((
+                        code.to_string(),
+                        f.get("name")?.as_str()?.to_string(),
+                        f.get("value")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, WebError> {
+    let id = DocumentId(id.into_inner());
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
+    let blocks = BlockView::build(docs::blocks(&mut conn, id).await?);
+    let sentence_count = docs::sentences(&mut conn, id).await?.len();
+    let extra_fields = extra_fields(&doc);
+    render(&ShowPage {
+        doc,
+        blocks,
+        sentence_count,
+        extra_fields,
+    })
+}

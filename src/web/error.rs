@@ -1,0 +1,66 @@
+//! One error type for the web layer, rendered as an error page that never shows internals.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Render(#[from] askama::Error),
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    heading: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Store(_) | WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (heading, message) = match self {
+            WebError::NotFound => (
+                "Page not found",
+                "There is nothing at this address. It may have been mistyped, or the document may not exist.",
+            ),
+            WebError::BadRequest(reason) => ("Bad request", reason.as_str()),
+            WebError::Store(_) | WebError::Render(_) => {
+                // The details go to the log, never to the page.
+                tracing::error!(error = %self, "request failed");
+                (
+                    "Something went wrong",
+                    "The server could not complete this request. The problem has been logged; please try again later.",
+                )
+            }
+        };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            heading,
+            message,
+        };
+        let body = page.render().unwrap_or_else(|_| heading.to_string());
+        HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .body(body)
+    }
+}

@@ -1,0 +1,45 @@
+//! The web app: routes, handlers and their templates (`templates/` mirrors this module).
+
+mod assets;
+mod documents;
+pub mod error;
+mod health;
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use sqlx::PgPool;
+
+pub use error::WebError;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+}
+
+/// Register every route; `startup` builds the server around it.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| WebError::NotFound.into()))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            WebError::BadRequest(format!("The address has an invalid parameter: {err}")).into()
+        }))
+        .route("/", web::get().to(documents::index))
+        .route("/documents", web::get().to(documents::index))
+        .route("/documents/{id}", web::get().to(documents::show))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/static/{file}", web::get().to(assets::serve));
+}
+
+/// The fallback for unknown addresses.
+pub async fn not_found() -> Result<HttpResponse, WebError> {
+    Err(WebError::NotFound)
+}
+
+/// Render a page template into a response; failures become the error page.
+pub(crate) fn render(template: &impl Template) -> Result<HttpResponse, WebError> {
+    let body = template.render()?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(body))
+}

@@ -1,0 +1,8 @@
+//! One integration binary: the app against a real PostgreSQL.
+
+mod cli;
+mod cluster;
+mod documents;
+mod health;
+mod helpers;
+mod ingest;
