@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{Config, GlobalArgs};
@@ -205,9 +206,11 @@ async fn ingest_batch(
         progress.report(&report, verbose);
         summary.add(&report);
     }
-    for path in files {
-        progress.start(&path);
-        let report = corpus::ingest_path(&db.pool, &path, max_bytes).await;
+    // Several files in flight (their commits overlap), reported in order.
+    let mut reports = futures_util::stream::iter(files)
+        .map(|path| corpus::ingest_path(&db.pool, path, max_bytes))
+        .buffered(corpus::FILES_IN_FLIGHT);
+    while let Some(report) = reports.next().await {
         progress.report(&report, verbose);
         summary.add(&report);
     }
@@ -240,12 +243,6 @@ impl Progress {
         }
     }
 
-    fn start(&self, path: &std::path::Path) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(path.display().to_string());
-        }
-    }
-
     fn report(&self, report: &FileReport, verbose: bool) {
         self.done.set(self.done.get() + 1);
         let line = match &report.outcome {
@@ -270,7 +267,10 @@ impl Progress {
                 bar.println(line);
                 bar.inc(1);
             }
-            (Some(bar), None) => bar.inc(1),
+            (Some(bar), None) => {
+                bar.set_message(report.path.display().to_string());
+                bar.inc(1);
+            }
             (None, Some(line)) => eprintln!("{line}"),
             (None, None) => {}
         }

@@ -143,8 +143,12 @@ pub async fn ingest_bytes(
     Ok(store_parsed(pool, name, &parsed).await?)
 }
 
+/// How many files a batch parses and stores at once: enough for commits to overlap.
+pub const FILES_IN_FLIGHT: usize = 4;
+
 /// Parse and store one file from disk.
-pub async fn ingest_path(pool: &PgPool, path: &Path, max_bytes: usize) -> FileReport {
+pub async fn ingest_path(pool: &PgPool, path: impl AsRef<Path>, max_bytes: usize) -> FileReport {
+    let path = path.as_ref();
     let owned = path.to_path_buf();
     let parsed = tokio::task::spawn_blocking(move || ingest::read_path(&owned, max_bytes)).await;
     let outcome = match parsed {
