@@ -140,7 +140,7 @@ async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
             let max_bytes = max_file_mib.saturating_mul(1024 * 1024);
             let outcome = tokio::select! {
                 summary = ingest_batch(&db, &paths, max_bytes, verbose) => Some(summary),
-                _ = tokio::signal::ctrl_c() => None,
+                _ = interrupted() => None,
             };
             db.close().await?;
             Ok(match outcome {
@@ -159,6 +159,20 @@ async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
             })
         }
         Command::Db { action } => db_command(&config, action).await,
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term.recv() => {},
+        },
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -140,7 +140,7 @@ impl Cluster {
             return Ok(());
         }
         if let Some(parent) = self.data_dir.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| DbError::io(parent, e))?;
+            create_enterable_dirs(parent)?;
         }
         if let Some(blocked) = self.account.blocked_ancestor(&self.data_dir) {
             return Err(DbError::Unreachable {
@@ -441,9 +441,25 @@ fn absolute(path: &Path) -> Result<PathBuf, DbError> {
     Ok(real)
 }
 
+/// Create `dir` and any missing parents with mode 0755 (whatever the umask), so that the server
+/// account can pass through the folders pledgeline made.
+fn create_enterable_dirs(dir: &Path) -> Result<(), DbError> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    for d in missing.into_iter().rev() {
+        match std::fs::create_dir(d) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(DbError::io(d, e));
+            }
+            _ => std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| DbError::io(d, e))?,
+        }
+    }
+    Ok(())
+}
+
 fn open_lock_file(path: &Path) -> Result<File, DbError> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| DbError::io(parent, e))?;
+        create_enterable_dirs(parent)?;
     }
     OpenOptions::new()
         .create(true)

@@ -128,7 +128,7 @@ impl BlockView {
 struct ShowPage {
     doc: Document,
     blocks: Vec<BlockView>,
-    sentence_count: usize,
+    sentence_count: i64,
     extra_fields: Vec<(String, String, String)>,
 }
 
@@ -171,7 +171,7 @@ pub async fn show(
         .map_err(crate::store::StoreError::from)?;
     let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
     let blocks = BlockView::build(docs::blocks(&mut conn, id).await?);
-    let sentence_count = docs::sentences(&mut conn, id).await?.len();
+    let sentence_count = docs::sentence_count(&mut conn, id).await?;
     let extra_fields = extra_fields(&doc);
     render(&ShowPage {
         doc,

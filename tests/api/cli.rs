@@ -168,3 +168,47 @@ fn ctrl_c_stops_the_server_and_the_cluster_cleanly() {
     assert_eq!(after.status.code(), Some(3), "{}", text(&after.stdout));
     assert!(!data.join("postmaster.pid").exists());
 }
+
+#[test]
+fn demo_serves_the_sample_documents() {
+    let dir = scratch_dir();
+    let data = dir.path().join("pg");
+    let mut child = pledgeline()
+        .args(["demo", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut loaded = String::new();
+    out.read_line(&mut loaded).unwrap();
+    assert!(
+        loaded.contains("ingested 2, unchanged 0, failed 0"),
+        "{loaded}"
+    );
+    let mut serving = String::new();
+    out.read_line(&mut serving).unwrap();
+    let url = serving
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("address printed")
+        .to_string();
+    let list = reqwest::blocking_get(&url);
+    assert!(list.contains(crate::helpers::TITLE_2011) && list.contains(crate::helpers::TITLE_2012));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::SIGTERM,
+    )
+    .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// A minimal blocking GET for tests that run outside an async runtime.
+mod reqwest {
+    pub fn blocking_get(url: &str) -> String {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
+    }
+}

@@ -174,3 +174,35 @@ async fn a_stored_body_never_changes() {
         .unwrap_err();
     assert!(err.to_string().contains("never changes"), "{err}");
 }
+
+#[tokio::test]
+async fn text_files_keep_partial_dates_with_their_precision() {
+    let db = fresh_db().await;
+    let dir = scratch_dir();
+    let md = dir.path().join("note.md");
+    std::fs::write(&md, "---\ntitle: 会谈纪要\ndate: 2015-06\nsource: https://example.org/n\n---\n\n双方将加强合作。\n").unwrap();
+    let plain = dir.path().join("2014-05-20-statement.txt");
+    std::fs::write(&plain, "联合声明\n\n    双方商定尽快建立机制。\n").unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    for (file, title, date, precision) in [
+        (&md, "会谈纪要", "2015-06", "month"),
+        (&plain, "联合声明", "2014-05-20", "day"),
+    ] {
+        let stored = corpus::ingest_path(&db.pool, file, 1 << 24)
+            .await
+            .outcome
+            .unwrap();
+        let doc = documents::get(&mut conn, stored[0].id())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(doc.title, title);
+        let published = doc.published.unwrap();
+        assert_eq!(published.to_string(), date);
+        assert_eq!(published.precision.as_str(), precision);
+        assert!(
+            !doc.body.contains(title),
+            "the title line is not part of the body"
+        );
+    }
+}
