@@ -261,17 +261,19 @@ fn build_document(index: u32, fields: &[Field<'_>]) -> Result<ParsedDocument, In
     for field in fields {
         let value = field.value;
         match field.code {
-            "ZQ" => doc.issue_number = non_empty(value),
-            "RQ" => doc.published = published_date(article, field)?,
-            "BH" => doc.page = non_empty(value),
-            "TH" => doc.item_number = non_empty(value),
-            "YT" => doc.lead_title = non_empty(value),
-            "FT" => doc.subtitle = non_empty(value),
-            "ZZ" => doc.authors = split_authors(value),
-            "FL" => doc.classification = non_empty(value),
-            "BM" => doc.page_name = non_empty(value),
-            "TC" => doc.genre = non_empty(value),
-            _ if field.name == "来源" || field.name == "來源" => doc.source = non_empty(value),
+            "ZQ" => doc.meta.issue_number = non_empty(value),
+            "RQ" => doc.meta.published = published_date(article, field)?,
+            "BH" => doc.meta.page = non_empty(value),
+            "TH" => doc.meta.item_number = non_empty(value),
+            "YT" => doc.meta.lead_title = non_empty(value),
+            "FT" => doc.meta.subtitle = non_empty(value),
+            "ZZ" => doc.meta.authors = split_authors(value),
+            "FL" => doc.meta.classification = non_empty(value),
+            "BM" => doc.meta.page_name = non_empty(value),
+            "TC" => doc.meta.genre = non_empty(value),
+            _ if field.name == "来源" || field.name == "來源" => {
+                doc.meta.source = non_empty(value)
+            }
             _ => {}
         }
         doc.raw_fields.push(RawField {

@@ -280,12 +280,10 @@ pub struct Sentence {
     pub end: usize,
 }
 
-/// One article with its metadata, body and layout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParsedDocument {
-    pub format: DocFormat,
-    /// Position of the article in its file, from 0.
-    pub article_index: u32,
+/// What a document says about itself, whatever its format: shared by parsed and stored
+/// documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
     pub title: String,
     pub lead_title: Option<String>,
     pub subtitle: Option<String>,
@@ -304,6 +302,17 @@ pub struct ParsedDocument {
     pub signed_place: Option<String>,
     /// Place named in the news-agency dateline (`新华社北京4月2日电` → `北京`).
     pub dateline_place: Option<String>,
+}
+
+/// One article with its metadata, body and layout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedDocument {
+    pub format: DocFormat,
+    /// Position of the article in its file, from 0.
+    pub article_index: u32,
+    /// Title, dates, page and people: see [`Metadata`].
+    #[serde(flatten)]
+    pub meta: Metadata,
     pub raw_fields: Vec<RawField>,
     /// The decoded text with LF line endings, otherwise verbatim.
     pub body: String,
@@ -321,21 +330,10 @@ impl ParsedDocument {
         Self {
             format,
             article_index,
-            title,
-            lead_title: None,
-            subtitle: None,
-            issue_number: None,
-            page: None,
-            item_number: None,
-            classification: None,
-            page_name: None,
-            genre: None,
-            source: None,
-            authors: Vec::new(),
-            published: None,
-            signed_on: None,
-            signed_place: None,
-            dateline_place: None,
+            meta: Metadata {
+                title,
+                ..Metadata::default()
+            },
             raw_fields: Vec::new(),
             body,
             blocks: Vec::new(),
@@ -349,9 +347,9 @@ impl ParsedDocument {
         let laid = layout(&self.body, self.format);
         self.blocks = laid.blocks;
         self.sentences = laid.sentences;
-        self.signed_on = laid.signed_on;
-        self.signed_place = laid.signed_place;
-        self.dateline_place = laid.dateline_place;
+        self.meta.signed_on = laid.signed_on;
+        self.meta.signed_place = laid.signed_place;
+        self.meta.dateline_place = laid.dateline_place;
         self.content_hash = self.compute_content_hash();
         self
     }
@@ -377,8 +375,11 @@ impl ParsedDocument {
         let mut h = Sha256::new();
         put(&mut h, b"pledgeline-ingest-v1");
         put(&mut h, self.format.as_str().as_bytes());
-        put(&mut h, self.title.as_bytes());
-        put_opt(&mut h, self.published.map(|p| p.to_string()).as_deref());
+        put(&mut h, self.meta.title.as_bytes());
+        put_opt(
+            &mut h,
+            self.meta.published.map(|p| p.to_string()).as_deref(),
+        );
         h.update((self.raw_fields.len() as u64).to_le_bytes());
         for field in &self.raw_fields {
             put(&mut h, field.code.as_bytes());

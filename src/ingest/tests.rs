@@ -94,19 +94,22 @@ fn seed_000_metadata() {
     assert_eq!(file.documents.len(), 1);
     assert_eq!(doc.format, DocFormat::Archive);
     assert_eq!(doc.article_index, 0);
-    assert_eq!(doc.title, "中哈总理第一次定期会晤联合公报");
-    assert_eq!(doc.published, Some(PartialDate::day(ymd(2012, 4, 3))));
-    assert_eq!(doc.published.map(|p| p.precision), Some(DatePrecision::Day));
-    assert_eq!(doc.page.as_deref(), Some("04"));
-    assert_eq!(doc.page_name.as_deref(), Some("国际新闻"));
-    assert_eq!(doc.genre.as_deref(), Some("公报、公告"));
-    assert_eq!(doc.issue_number.as_deref(), Some("19807"));
-    assert_eq!(doc.item_number.as_deref(), Some("1"));
-    assert_eq!(doc.classification.as_deref(), Some("D822"));
-    assert_eq!(doc.signed_on, Some(ymd(2012, 3, 31)));
-    assert_eq!(doc.signed_place.as_deref(), Some("北京"));
-    assert_eq!(doc.dateline_place.as_deref(), Some("北京"));
-    assert!(doc.authors.is_empty());
+    assert_eq!(doc.meta.title, "中哈总理第一次定期会晤联合公报");
+    assert_eq!(doc.meta.published, Some(PartialDate::day(ymd(2012, 4, 3))));
+    assert_eq!(
+        doc.meta.published.map(|p| p.precision),
+        Some(DatePrecision::Day)
+    );
+    assert_eq!(doc.meta.page.as_deref(), Some("04"));
+    assert_eq!(doc.meta.page_name.as_deref(), Some("国际新闻"));
+    assert_eq!(doc.meta.genre.as_deref(), Some("公报、公告"));
+    assert_eq!(doc.meta.issue_number.as_deref(), Some("19807"));
+    assert_eq!(doc.meta.item_number.as_deref(), Some("1"));
+    assert_eq!(doc.meta.classification.as_deref(), Some("D822"));
+    assert_eq!(doc.meta.signed_on, Some(ymd(2012, 3, 31)));
+    assert_eq!(doc.meta.signed_place.as_deref(), Some("北京"));
+    assert_eq!(doc.meta.dateline_place.as_deref(), Some("北京"));
+    assert!(doc.meta.authors.is_empty());
     let codes: Vec<&str> = doc.raw_fields.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(
         codes,
@@ -181,15 +184,15 @@ fn seed_001() {
     let doc = parse_one("001_e246b652d2346690.txt", SEED_001);
     assert_offsets_consistent(&doc);
     assert_eq!(
-        doc.title,
+        doc.meta.title,
         "中华人民共和国和哈萨克斯坦共和国关于发展全面战略伙伴关系的联合声明"
     );
-    assert_eq!(doc.published, Some(PartialDate::day(ymd(2011, 6, 14))));
-    assert_eq!(doc.signed_on, Some(ymd(2011, 6, 13)));
-    assert_eq!(doc.signed_place.as_deref(), Some("阿斯塔纳"));
-    assert_eq!(doc.genre.as_deref(), Some("公报？公告"));
-    assert_eq!(doc.dateline_place.as_deref(), Some("阿斯塔纳"));
-    assert_eq!(doc.issue_number.as_deref(), Some("19513"));
+    assert_eq!(doc.meta.published, Some(PartialDate::day(ymd(2011, 6, 14))));
+    assert_eq!(doc.meta.signed_on, Some(ymd(2011, 6, 13)));
+    assert_eq!(doc.meta.signed_place.as_deref(), Some("阿斯塔纳"));
+    assert_eq!(doc.meta.genre.as_deref(), Some("公报？公告"));
+    assert_eq!(doc.meta.dateline_place.as_deref(), Some("阿斯塔纳"));
+    assert_eq!(doc.meta.issue_number.as_deref(), Some("19513"));
     let headings: Vec<&str> = blocks_of(&doc, BlockKind::Heading)
         .iter()
         .map(|b| b.text.as_str())
@@ -231,12 +234,12 @@ fn big5_fixture() {
     assert_eq!(file.encoding, SourceEncoding::Big5);
     let doc = &file.documents[0];
     assert_eq!(doc.format, DocFormat::Text);
-    assert_eq!(doc.title, "中哈總理第一次定期會晤聯合公報");
+    assert_eq!(doc.meta.title, "中哈總理第一次定期會晤聯合公報");
     assert!(doc.body.contains("兩國領導人就發展中哈全面戰略夥伴關係"));
-    assert_eq!(doc.published, Some(PartialDate::day(ymd(2012, 4, 3))));
-    assert_eq!(doc.signed_on, Some(ymd(2012, 3, 31)));
-    assert_eq!(doc.signed_place.as_deref(), Some("北京"));
-    assert_eq!(doc.dateline_place.as_deref(), Some("北京"));
+    assert_eq!(doc.meta.published, Some(PartialDate::day(ymd(2012, 4, 3))));
+    assert_eq!(doc.meta.signed_on, Some(ymd(2012, 3, 31)));
+    assert_eq!(doc.meta.signed_place.as_deref(), Some("北京"));
+    assert_eq!(doc.meta.dateline_place.as_deref(), Some("北京"));
     assert_eq!(blocks_of(doc, BlockKind::Heading).len(), 1);
     assert_offsets_consistent(doc);
 }
@@ -249,7 +252,11 @@ fn multi_article_crlf() {
         "fixture lost its CRLFs"
     );
     let file = parse("multi_article_crlf.txt", bytes);
-    let titles: Vec<&str> = file.documents.iter().map(|d| d.title.as_str()).collect();
+    let titles: Vec<&str> = file
+        .documents
+        .iter()
+        .map(|d| d.meta.title.as_str())
+        .collect();
     assert_eq!(
         titles,
         ["第一篇文章的标题", "第二篇文章的标题", "第三篇文章的标题"]
@@ -259,10 +266,13 @@ fn multi_article_crlf() {
     let [first, second, third] = file.documents.as_slice() else {
         panic!("three documents");
     };
-    assert_eq!(first.authors, ["张三", "李四", "王五"]);
-    assert_eq!(second.lead_title.as_deref(), Some("引题内容"));
-    assert_eq!(third.subtitle.as_deref(), Some("副题内容"));
-    assert_eq!(third.published, Some(PartialDate::day(ymd(2015, 6, 2))));
+    assert_eq!(first.meta.authors, ["张三", "李四", "王五"]);
+    assert_eq!(second.meta.lead_title.as_deref(), Some("引题内容"));
+    assert_eq!(third.meta.subtitle.as_deref(), Some("副题内容"));
+    assert_eq!(
+        third.meta.published,
+        Some(PartialDate::day(ymd(2015, 6, 2)))
+    );
     for doc in &file.documents {
         assert!(!doc.body.contains('\r'));
         assert_offsets_consistent(doc);
@@ -419,7 +429,7 @@ fn read_path_checks_size_and_reads() {
     std::fs::write(&path, fixture!("2014-05-20-statement.md")).unwrap();
     let file = read_path(&path, DEFAULT_MAX_FILE_BYTES).unwrap();
     assert_eq!(
-        file.documents[0].published,
+        file.documents[0].meta.published,
         Some(PartialDate::day(ymd(2014, 5, 20)))
     );
     assert!(matches!(
@@ -435,11 +445,11 @@ fn read_path_checks_size_and_reads() {
 fn text_and_markdown_files() {
     let doc = parse_one("front_matter.md", fixture!("front_matter.md"));
     assert_eq!(doc.format, DocFormat::Markdown);
-    assert_eq!(doc.title, "关于推进合作的声明");
-    let published = doc.published.unwrap();
+    assert_eq!(doc.meta.title, "关于推进合作的声明");
+    let published = doc.meta.published.unwrap();
     assert_eq!(published.precision, DatePrecision::Month);
     assert_eq!(published.to_string(), "2015-06");
-    assert_eq!(doc.source.as_deref(), Some("外交部网站"));
+    assert_eq!(doc.meta.source.as_deref(), Some("外交部网站"));
     assert!(
         doc.raw_fields
             .iter()
@@ -450,9 +460,9 @@ fn text_and_markdown_files() {
     assert_offsets_consistent(&doc);
 
     let doc = parse_one("heading_only.md", fixture!("heading_only.md"));
-    assert_eq!(doc.title, "双边合作备忘录");
+    assert_eq!(doc.meta.title, "双边合作备忘录");
     assert!(!doc.body.contains("双边合作备忘录"));
-    assert_eq!(doc.published, None);
+    assert_eq!(doc.meta.published, None);
     let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
     assert_eq!(
         kinds,
@@ -469,14 +479,14 @@ fn text_and_markdown_files() {
         "2014-05-20-statement.md",
         fixture!("2014-05-20-statement.md"),
     );
-    assert_eq!(doc.title, "联合声明");
-    assert_eq!(doc.published, Some(PartialDate::day(ymd(2014, 5, 20))));
+    assert_eq!(doc.meta.title, "联合声明");
+    assert_eq!(doc.meta.published, Some(PartialDate::day(ymd(2014, 5, 20))));
     assert_eq!(doc.body, "双方重申将继续深化合作。");
 
     let doc = parse_one("plain_no_date.txt", fixture!("plain_no_date.txt"));
     assert_eq!(doc.format, DocFormat::Text);
-    assert_eq!(doc.title, "关于加强合作的说明");
-    assert_eq!(doc.published, None);
+    assert_eq!(doc.meta.title, "关于加强合作的说明");
+    assert_eq!(doc.meta.published, None);
     assert_eq!(doc.sentences.len(), 1);
 }
 

@@ -41,12 +41,12 @@ pub fn parse_text(
     }
 
     let mut doc = ParsedDocument::skeleton(format, 0, title, body.to_owned());
-    doc.published = entry("date")
+    doc.meta.published = entry("date")
         .and_then(dates::parse_partial_date)
         .or_else(|| dates::date_from_file_name(file_name));
-    doc.source = entry("source").map(str::to_owned);
+    doc.meta.source = entry("source").map(str::to_owned);
     if let Some(authors) = entry("authors").or_else(|| entry("author")) {
-        doc.authors = split_authors(authors);
+        doc.meta.authors = split_authors(authors);
     }
     doc.raw_fields = entries
         .iter()
@@ -217,12 +217,12 @@ mod tests {
     fn front_matter_document() {
         let text = "---\ntitle: 关于合作的声明\ndate: 2015-06\nsource: 外交部\nauthors: 张三、李四\nLang: zh\n---\n\n# 一、总体要求\n双方同意加强合作。\n";
         let doc = parse_text("notes.md", text, DocFormat::Markdown).unwrap();
-        assert_eq!(doc.title, "关于合作的声明");
-        let published = doc.published.unwrap();
+        assert_eq!(doc.meta.title, "关于合作的声明");
+        let published = doc.meta.published.unwrap();
         assert_eq!(published.precision, DatePrecision::Month);
         assert_eq!(published.date, NaiveDate::from_ymd_opt(2015, 6, 1).unwrap());
-        assert_eq!(doc.source.as_deref(), Some("外交部"));
-        assert_eq!(doc.authors, ["张三", "李四"]);
+        assert_eq!(doc.meta.source.as_deref(), Some("外交部"));
+        assert_eq!(doc.meta.authors, ["张三", "李四"]);
         assert_eq!(doc.raw_fields.len(), 5);
         assert_eq!(doc.raw_fields[4].code, "lang");
         assert_eq!(doc.raw_fields[4].name, "Lang");
@@ -236,7 +236,7 @@ mod tests {
         let text = "---\ndate: someday\n---\n标题\n正文。\n";
         let doc = parse_text("2014-05-20.txt", text, DocFormat::Text).unwrap();
         assert_eq!(
-            doc.published,
+            doc.meta.published,
             Some(PartialDate::day(
                 NaiveDate::from_ymd_opt(2014, 5, 20).unwrap()
             ))

@@ -6,7 +6,9 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 
 use super::StoreError;
-use crate::ingest::{BlockKind, DatePrecision, ParsedDocument, PartialDate, SourceEncoding, Span};
+use crate::ingest::{
+    BlockKind, DatePrecision, Metadata, ParsedDocument, PartialDate, SourceEncoding, Span,
+};
 
 /// A stored document's id: stable for the same content, whatever file or encoding it came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -47,8 +49,9 @@ pub async fn insert(
     source_path: &str,
     encoding: SourceEncoding,
 ) -> Result<Stored, StoreError> {
-    let published_on = doc.published.as_ref().map(|p| p.date);
-    let precision = doc.published.as_ref().map(|p| p.precision.as_str());
+    let meta = &doc.meta;
+    let published_on = meta.published.as_ref().map(|p| p.date);
+    let precision = meta.published.as_ref().map(|p| p.precision.as_str());
     let raw_fields = Json(&doc.raw_fields);
     let inserted = sqlx::query_scalar!(
         r#"
@@ -68,22 +71,22 @@ pub async fn insert(
         source_path,
         i32::try_from(doc.article_index).unwrap_or(i32::MAX),
         encoding.as_str(),
-        doc.title,
-        doc.lead_title,
-        doc.subtitle,
-        doc.issue_number,
-        doc.page,
-        doc.item_number,
-        doc.classification,
-        doc.page_name,
-        doc.genre,
-        doc.source,
-        &doc.authors,
+        meta.title,
+        meta.lead_title,
+        meta.subtitle,
+        meta.issue_number,
+        meta.page,
+        meta.item_number,
+        meta.classification,
+        meta.page_name,
+        meta.genre,
+        meta.source,
+        &meta.authors,
         published_on,
         precision,
-        doc.signed_on,
-        doc.signed_place,
-        doc.dateline_place,
+        meta.signed_on,
+        meta.signed_place,
+        meta.dateline_place,
         doc.body,
         raw_fields as _,
     )
@@ -248,21 +251,8 @@ pub struct Document {
     pub source_path: String,
     pub article_index: i32,
     pub encoding: String,
-    pub title: String,
-    pub lead_title: Option<String>,
-    pub subtitle: Option<String>,
-    pub issue_number: Option<String>,
-    pub page: Option<String>,
-    pub item_number: Option<String>,
-    pub classification: Option<String>,
-    pub page_name: Option<String>,
-    pub genre: Option<String>,
-    pub source: Option<String>,
-    pub authors: Vec<String>,
-    pub published: Option<PartialDate>,
-    pub signed_on: Option<NaiveDate>,
-    pub signed_place: Option<String>,
-    pub dateline_place: Option<String>,
+    #[serde(flatten)]
+    pub meta: Metadata,
     pub body: String,
     pub raw_fields: serde_json::Value,
     pub ingested_at: DateTime<Utc>,
@@ -289,21 +279,23 @@ pub async fn get(conn: &mut PgConnection, id: DocumentId) -> Result<Option<Docum
         source_path: r.source_path,
         article_index: r.article_index,
         encoding: r.encoding,
-        title: r.title,
-        lead_title: r.lead_title,
-        subtitle: r.subtitle,
-        issue_number: r.issue_number,
-        page: r.page,
-        item_number: r.item_number,
-        classification: r.classification,
-        page_name: r.page_name,
-        genre: r.genre,
-        source: r.source,
-        authors: r.authors,
-        published: partial_date(r.published_on, r.published_precision)?,
-        signed_on: r.signed_on,
-        signed_place: r.signed_place,
-        dateline_place: r.dateline_place,
+        meta: Metadata {
+            title: r.title,
+            lead_title: r.lead_title,
+            subtitle: r.subtitle,
+            issue_number: r.issue_number,
+            page: r.page,
+            item_number: r.item_number,
+            classification: r.classification,
+            page_name: r.page_name,
+            genre: r.genre,
+            source: r.source,
+            authors: r.authors,
+            published: partial_date(r.published_on, r.published_precision)?,
+            signed_on: r.signed_on,
+            signed_place: r.signed_place,
+            dateline_place: r.dateline_place,
+        },
         body: r.body,
         raw_fields: r.raw_fields,
         ingested_at: r.ingested_at,

@@ -12,9 +12,28 @@ use sqlx::{Connection, PgConnection, PgPool};
 
 use pledgeline::db::{self, Cluster, Lease};
 
-/// Where the shared test cluster lives.
+/// Where the shared test cluster and scratch folders live: `target/tmp`, unless the server
+/// account can't enter it (a checkout under root's home) or its socket path would be too
+/// long, then a folder of this checkout's own under the system's temp directory.
 pub fn test_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let account =
+            db::account::ServerAccount::for_current_process().unwrap_or_else(|e| panic!("{e}"));
+        // "/sXXXXXX/pg/.s.PGSQL.5432" is 26 bytes; the limit is 107.
+        let fits = target.as_os_str().len() + 26 <= 107;
+        if fits && account.blocked_ancestor(&target.join("pg")).is_none() {
+            return target;
+        }
+        let tag = hex::encode(&Sha256::digest(target.as_os_str().as_encoded_bytes())[..4]);
+        let root = std::env::temp_dir().join(format!("pledgeline-tests-{tag}"));
+        std::fs::create_dir_all(&root).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        root
+    })
+    .clone()
 }
 
 static LEASE: OnceLock<Mutex<Option<Lease>>> = OnceLock::new();

@@ -18,14 +18,14 @@ async fn seeds_are_stored_with_their_fields_and_layout() {
     };
     let mut conn = db.pool.acquire().await.unwrap();
     let doc = documents::get(&mut conn, id).await.unwrap().unwrap();
-    assert_eq!(doc.title, "中哈总理第一次定期会晤联合公报");
-    assert_eq!(doc.published.unwrap().to_string(), "2012-04-03");
-    assert_eq!(doc.signed_on.unwrap().to_string(), "2012-03-31");
-    assert_eq!(doc.signed_place.as_deref(), Some("北京"));
-    assert_eq!(doc.dateline_place.as_deref(), Some("北京"));
-    assert_eq!(doc.page.as_deref(), Some("04"));
-    assert_eq!(doc.page_name.as_deref(), Some("国际新闻"));
-    assert_eq!(doc.issue_number.as_deref(), Some("19807"));
+    assert_eq!(doc.meta.title, "中哈总理第一次定期会晤联合公报");
+    assert_eq!(doc.meta.published.unwrap().to_string(), "2012-04-03");
+    assert_eq!(doc.meta.signed_on.unwrap().to_string(), "2012-03-31");
+    assert_eq!(doc.meta.signed_place.as_deref(), Some("北京"));
+    assert_eq!(doc.meta.dateline_place.as_deref(), Some("北京"));
+    assert_eq!(doc.meta.page.as_deref(), Some("04"));
+    assert_eq!(doc.meta.page_name.as_deref(), Some("国际新闻"));
+    assert_eq!(doc.meta.issue_number.as_deref(), Some("19807"));
     assert_eq!(doc.encoding, "UTF-8");
     let codes: Vec<&str> = doc
         .raw_fields
@@ -196,8 +196,8 @@ async fn text_files_keep_partial_dates_with_their_precision() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(doc.title, title);
-        let published = doc.published.unwrap();
+        assert_eq!(doc.meta.title, title);
+        let published = doc.meta.published.unwrap();
         assert_eq!(published.to_string(), date);
         assert_eq!(published.precision.as_str(), precision);
         assert!(
