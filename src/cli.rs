@@ -64,8 +64,12 @@ enum Command {
 enum DbAction {
     /// Start the cluster (creating it and the schema if needed) and leave it running.
     Start,
-    /// Stop the cluster (fast shutdown).
-    Stop,
+    /// Stop the cluster (fast shutdown). Refuses while other pledgeline processes use it.
+    Stop {
+        /// Stop it even while other pledgeline processes use it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Show where the cluster lives and whether it runs (exit status 3 when stopped).
     Status,
     /// Print a connection URL for psql or --database-url.
@@ -82,6 +86,8 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot listen for signals: {0}")]
+    Signals(#[source] std::io::Error),
     #[error("the web server failed: {0}")]
     Server(#[source] std::io::Error),
     #[error("cannot load the sample {name}: {source}")]
@@ -113,78 +119,120 @@ pub fn main() -> ExitCode {
     }
 }
 
+const INTERRUPTED: u8 = 130;
+
 async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
+    let Command::Db { action } = command else {
+        // From here on SIGINT, SIGTERM and SIGHUP are ours to handle, so no moment of
+        // starting up or shutting down can leave the database server without its owner.
+        let mut stop = Interrupt::listen().map_err(CliError::Signals)?;
+        let Some(db) = stop.until(Database::open(&config.database)).await else {
+            return Ok(ExitCode::from(INTERRUPTED));
+        };
+        let db = db?;
+        let outcome = work(&db, command, &mut stop).await;
+        db.close().await?;
+        return outcome;
+    };
+    db_command(&config, action).await
+}
+
+/// A command's work once the database is open.
+async fn work(db: &Database, command: Command, stop: &mut Interrupt) -> Result<ExitCode, CliError> {
     match command {
-        Command::Serve { bind } => {
-            let db = Database::open(&config.database).await?;
-            let served = serve(&db, &bind).await;
-            db.close().await?;
-            served.map(|()| ExitCode::SUCCESS)
-        }
-        Command::Demo { bind } => {
-            let db = Database::open(&config.database).await?;
-            let served = async {
-                load_samples(&db).await?;
-                serve(&db, &bind).await
+        Command::Serve { bind } => serve(db, &bind, stop).await,
+        Command::Demo { bind } => match stop.until(load_samples(db)).await {
+            None => Ok(ExitCode::from(INTERRUPTED)),
+            Some(loaded) => {
+                loaded?;
+                serve(db, &bind, stop).await
             }
-            .await;
-            db.close().await?;
-            served.map(|()| ExitCode::SUCCESS)
-        }
+        },
         Command::Ingest {
             paths,
             max_file_mib,
             verbose,
         } => {
-            let db = Database::open(&config.database).await?;
             let max_bytes = max_file_mib.saturating_mul(1024 * 1024);
-            let outcome = tokio::select! {
-                summary = ingest_batch(&db, &paths, max_bytes, verbose) => Some(summary),
-                _ = interrupted() => None,
-            };
-            db.close().await?;
-            Ok(match outcome {
+            match stop
+                .until(ingest_batch(db, &paths, max_bytes, verbose))
+                .await
+            {
                 None => {
-                    eprintln!("interrupted: the file being stored was rolled back");
-                    ExitCode::from(130)
+                    eprintln!(
+                        "interrupted: every file reported above is stored; of the files not yet \
+                         reported, each is stored whole or not at all (run again to finish)"
+                    );
+                    Ok(ExitCode::from(INTERRUPTED))
                 }
                 Some(summary) => {
                     println!("{summary}");
-                    if summary.failed > 0 {
+                    Ok(if summary.failed > 0 {
                         ExitCode::FAILURE
                     } else {
                         ExitCode::SUCCESS
-                    }
+                    })
                 }
-            })
+            }
         }
-        Command::Db { action } => db_command(&config, action).await,
+        Command::Db { .. } => unreachable!("handled before the database is opened"),
     }
 }
 
-/// Ctrl-C or SIGTERM.
-async fn interrupted() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        },
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created.
+struct Interrupt {
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Interrupt {
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let signals = [
+            SignalKind::interrupt(),
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+        ]
+        .into_iter()
+        .map(signal)
+        .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(Interrupt { signals })
+    }
+
+    /// Wait for any of the signals.
+    async fn wait(&mut self) {
+        let waits = self.signals.iter_mut().map(|s| Box::pin(s.recv()));
+        futures_util::future::select_all(waits).await;
+    }
+
+    /// Run `work` unless a signal comes first (then `None`).
+    async fn until<T>(&mut self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        tokio::select! {
+            done = work => Some(done),
+            _ = self.wait() => None,
         }
     }
 }
 
-async fn serve(db: &Database, bind: &str) -> Result<(), CliError> {
+async fn serve(db: &Database, bind: &str, stop: &mut Interrupt) -> Result<ExitCode, CliError> {
     let listener = TcpListener::bind(bind).map_err(|source| CliError::Bind {
         addr: bind.to_string(),
         source,
     })?;
     let addr = listener.local_addr().map_err(CliError::Server)?;
     let server = startup::run(listener, db.pool.clone()).map_err(CliError::Server)?;
+    let handle = server.handle();
     println!("Pledgeline is serving at http://{addr}/  (Ctrl-C to stop)");
-    server.await.map_err(CliError::Server)
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        finished = &mut server => finished.map_err(CliError::Server)?,
+        _ = stop.wait() => {
+            eprintln!("stopping: finishing requests in flight");
+            // The server must be polled to carry the stop out.
+            let ((), finished) = tokio::join!(handle.stop(true), server);
+            finished.map_err(CliError::Server)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn load_samples(db: &Database) -> Result<(), CliError> {
@@ -342,9 +390,9 @@ async fn db_command(config: &Config, action: DbAction) -> Result<ExitCode, CliEr
             );
             Ok(ExitCode::SUCCESS)
         }
-        DbAction::Stop => {
+        DbAction::Stop { force } => {
             let c = cluster.clone();
-            let stopped = tokio::task::spawn_blocking(move || c.stop())
+            let stopped = tokio::task::spawn_blocking(move || c.stop(force))
                 .await
                 .map_err(|e| DbError::Task(e.to_string()))??;
             println!(

@@ -113,8 +113,29 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, failed: &mut Vec<FileReport>) {
     }
 }
 
+/// How often a file's transaction is tried when PostgreSQL picks it as a deadlock victim
+/// (two files in flight holding the same articles in different orders).
+const ATTEMPTS: usize = 3;
+
 /// Store every document of a parsed file in one transaction.
 pub async fn store_parsed(
+    pool: &PgPool,
+    source_path: &str,
+    parsed: &ParsedFile,
+) -> Result<Vec<Stored>, StoreError> {
+    let mut attempt = 1;
+    loop {
+        match store_once(pool, source_path, parsed).await {
+            Err(e) if attempt < ATTEMPTS && e.is_transient() => {
+                tracing::debug!(source_path, attempt, "retrying after {e}");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn store_once(
     pool: &PgPool,
     source_path: &str,
     parsed: &ParsedFile,

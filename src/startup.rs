@@ -11,8 +11,8 @@ use sqlx::PgPool;
 
 use crate::web::{self, AppState};
 
-/// Serve the app on an already bound listener (port 0 in tests). The server stops gracefully
-/// on SIGINT/SIGTERM; awaiting it returns when it has.
+/// Serve the app on an already bound listener (port 0 in tests). Signals are the caller's
+/// business: stop it through `Server::handle()`.
 pub fn run(listener: TcpListener, pool: PgPool) -> std::io::Result<Server> {
     let state = Data::new(AppState { pool });
     let server = HttpServer::new(move || {
@@ -33,6 +33,7 @@ pub fn run(listener: TcpListener, pool: PgPool) -> std::io::Result<Server> {
             .configure(web::configure)
             .default_service(actix_web::web::to(web::not_found))
     })
+    .disable_signals()
     .shutdown_timeout(10)
     .client_request_timeout(Duration::from_secs(30))
     .listen(listener)?

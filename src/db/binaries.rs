@@ -54,6 +54,8 @@ const PROGRAMS: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
 /// `/usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb`) to its real home when the
 /// link's own directory lacks the others.
 fn qualify(dir: &Path) -> Option<PathBuf> {
+    // Programs run from `/`, so a relative directory must be made absolute first.
+    let dir = &std::path::absolute(dir).ok()?;
     let complete = |d: &Path| PROGRAMS.iter().all(|p| is_executable(&d.join(p)));
     if complete(dir) {
         return Some(dir.to_path_buf());

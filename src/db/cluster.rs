@@ -14,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 
 use super::DbError;
 use super::account::ServerAccount;
@@ -27,6 +27,8 @@ pub const SUPERUSER: &str = "pledgeline";
 pub const PORT: u16 = 5432;
 /// Unix socket paths are limited to 107 bytes on Linux.
 const MAX_SOCKET_PATH: usize = 107;
+/// Characters that PostgreSQL's settings file or pg_ctl's shell command line would misread.
+const UNSAFE_PATH_CHARS: &str = "\"$`\\,";
 const SETTINGS_FILE: &str = "pledgeline.conf";
 const SERVER_LOG: &str = "pledgeline-server.log";
 
@@ -58,6 +60,16 @@ impl Cluster {
     /// A cluster in `data_dir` (made absolute; it need not exist yet).
     pub fn new(data_dir: &Path, bins: PgBinaries, durable: bool) -> Result<Self, DbError> {
         let data_dir = absolute(data_dir)?;
+        let text = data_dir.to_string_lossy();
+        if let Some(c) = text
+            .chars()
+            .find(|c| UNSAFE_PATH_CHARS.contains(*c) || c.is_control())
+        {
+            return Err(DbError::UnsafeDataDir {
+                dir: data_dir.clone(),
+                char: c,
+            });
+        }
         let socket = data_dir.join(format!(".s.PGSQL.{PORT}"));
         let len = socket.as_os_str().len();
         if len > MAX_SOCKET_PATH {
@@ -111,7 +123,7 @@ impl Cluster {
         }
         match read_pid(&self.data_dir.join("postmaster.pid")) {
             None => Status::Stopped,
-            Some(pid) if is_postgres_process(pid) => Status::Running { pid },
+            Some(pid) if is_postmaster_of(pid, &self.data_dir) => Status::Running { pid },
             Some(pid) => Status::Stale { pid },
         }
     }
@@ -123,6 +135,8 @@ impl Cluster {
             .port(PORT)
             .username(SUPERUSER)
             .database(database)
+            .ssl_mode(PgSslMode::Disable)
+            .application_name("pledgeline")
     }
 
     /// A connection URL that both `psql` and pledgeline's `--database-url` accept.
@@ -149,40 +163,51 @@ impl Cluster {
                 blocked,
             });
         }
-        let fresh = !self.data_dir.exists();
-        if fresh {
-            std::fs::create_dir(&self.data_dir).map_err(|e| DbError::io(&self.data_dir, e))?;
-        } else if std::fs::read_dir(&self.data_dir)
-            .map_err(|e| DbError::io(&self.data_dir, e))?
-            .next()
-            .is_some()
-        {
-            return Err(DbError::NotAClusterDir {
-                dir: self.data_dir.clone(),
-            });
+        // initdb into a sibling folder and rename it into place when complete, so that a
+        // crash half-way never leaves something that looks like a cluster.
+        let building = self.sibling("initdb-in-progress");
+        if building.exists() {
+            std::fs::remove_dir_all(&building).map_err(|e| DbError::io(&building, e))?;
         }
-        std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| DbError::io(&self.data_dir, e))?;
-        self.account.give(&self.data_dir)?;
+        if self.data_dir.exists() {
+            let empty = std::fs::read_dir(&self.data_dir)
+                .map_err(|e| DbError::io(&self.data_dir, e))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(DbError::NotAClusterDir {
+                    dir: self.data_dir.clone(),
+                });
+            }
+        }
+        std::fs::create_dir(&building).map_err(|e| DbError::io(&building, e))?;
+        std::fs::set_permissions(&building, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| DbError::io(&building, e))?;
+        self.account.give(&building)?;
 
         tracing::info!(dir = %self.data_dir.display(), "creating the PostgreSQL cluster");
         let out = self
             .account
             .command(&self.bins.initdb())
             .arg("--pgdata")
-            .arg(&self.data_dir)
+            .arg(&building)
             .args(["--username", SUPERUSER, "--auth=trust", "--encoding=UTF8"])
             .arg("--no-locale")
             .output()
             .map_err(|e| DbError::io(&self.bins.initdb(), e))?;
         check("initdb", &out)?;
 
-        let conf = self.data_dir.join("postgresql.conf");
+        let conf = building.join("postgresql.conf");
         let mut text = std::fs::read_to_string(&conf).map_err(|e| DbError::io(&conf, e))?;
         text.push_str(&format!(
             "\n# Added by pledgeline: its own settings, rewritten at every start.\ninclude_if_exists = '{SETTINGS_FILE}'\n"
         ));
         std::fs::write(&conf, text).map_err(|e| DbError::io(&conf, e))?;
+        if self.data_dir.exists() {
+            // An empty folder made beforehand (rmdir only removes it while empty).
+            std::fs::remove_dir(&self.data_dir).map_err(|e| DbError::io(&self.data_dir, e))?;
+        }
+        std::fs::rename(&building, &self.data_dir).map_err(|e| DbError::io(&self.data_dir, e))?;
         Ok(())
     }
 
@@ -209,7 +234,7 @@ impl Cluster {
     fn clear_stale(&self) -> Result<(), DbError> {
         let pidfile = self.data_dir.join("postmaster.pid");
         if let Some(pid) = read_pid(&pidfile) {
-            if is_postgres_process(pid) {
+            if is_postmaster_of(pid, &self.data_dir) {
                 return Ok(());
             }
             tracing::warn!(
@@ -219,7 +244,8 @@ impl Cluster {
             remove_if_exists(&pidfile)?;
         }
         let socket_lock = self.data_dir.join(format!(".s.PGSQL.{PORT}.lock"));
-        if let Some(pid) = read_pid(&socket_lock).filter(|p| !is_postgres_process(*p)) {
+        if let Some(pid) = read_pid(&socket_lock).filter(|p| !is_postmaster_of(*p, &self.data_dir))
+        {
             tracing::warn!(pid, "removing a stale socket lock file");
             remove_if_exists(&socket_lock)?;
             remove_if_exists(&self.data_dir.join(format!(".s.PGSQL.{PORT}")))?;
@@ -293,16 +319,16 @@ impl Cluster {
     /// Reuses a server that another pledgeline process already runs.
     pub fn lease(self) -> Result<Lease, DbError> {
         let _control = self.control_lock()?;
-        if !matches!(self.status(), Status::Running { .. }) {
-            // A keep-running marker from before a crash or reboot no longer holds.
-            remove_if_exists(&self.keep_running_marker())?;
-        }
-        let started = self.start_server()?;
         let users_path = self.sibling("users.lock");
         let users = open_lock_file(&users_path)?;
         users
             .lock_shared()
             .map_err(|e| DbError::io(&users_path, e))?;
+        if !matches!(self.status(), Status::Running { .. }) {
+            // A keep-running marker from before a crash or reboot no longer holds.
+            remove_if_exists(&self.keep_running_marker())?;
+        }
+        let started = self.start_server()?;
         Ok(Lease {
             cluster: self,
             users: Some(users),
@@ -320,9 +346,15 @@ impl Cluster {
         Ok(started)
     }
 
-    /// `pledgeline db stop`: stop now, whoever started it.
-    pub fn stop(&self) -> Result<bool, DbError> {
+    /// `pledgeline db stop`: stop now, whoever started it. Refuses while other pledgeline
+    /// processes use the cluster, unless `force`.
+    pub fn stop(&self, force: bool) -> Result<bool, DbError> {
         let _control = self.control_lock()?;
+        if !force && self.in_use()? {
+            return Err(DbError::InUse {
+                dir: self.data_dir.clone(),
+            });
+        }
         remove_if_exists(&self.keep_running_marker())?;
         self.stop_server()
     }
@@ -474,13 +506,27 @@ fn read_pid(path: &Path) -> Option<i32> {
     text.lines().next()?.trim().parse().ok().filter(|p| *p > 0)
 }
 
-fn is_postgres_process(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|comm| {
-            let comm = comm.trim();
-            comm == "postgres" || comm == "postmaster"
-        })
-        .unwrap_or(false)
+/// Is `pid` a live PostgreSQL server running in `data_dir`? A zombie, an unrelated process
+/// that reused the pid, or another cluster's server (after a reboot) is not.
+fn is_postmaster_of(pid: i32, data_dir: &Path) -> bool {
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    let comm = std::fs::read_to_string(proc.join("comm")).unwrap_or_default();
+    if !matches!(comm.trim(), "postgres" | "postmaster") {
+        return false;
+    }
+    // The state follows the command name in parentheses: "123 (postgres) S ...".
+    let stat = std::fs::read_to_string(proc.join("stat")).unwrap_or_default();
+    let state = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next());
+    if matches!(state, Some('Z' | 'X') | None) {
+        return false;
+    }
+    // The postmaster works in its data directory; when we may not look, trust the rest.
+    match std::fs::read_link(proc.join("cwd")) {
+        Ok(cwd) => cwd == data_dir,
+        Err(_) => true,
+    }
 }
 
 fn remove_if_exists(path: &Path) -> Result<(), DbError> {
@@ -540,7 +586,8 @@ mod tests {
 
     #[test]
     fn a_pid_that_is_not_postgres_is_stale() {
-        assert!(!is_postgres_process(std::process::id() as i32));
-        assert!(!is_postgres_process(i32::MAX));
+        let dir = Path::new("/");
+        assert!(!is_postmaster_of(std::process::id() as i32, dir));
+        assert!(!is_postmaster_of(i32::MAX, dir));
     }
 }

@@ -55,6 +55,16 @@ pub enum DbError {
          --data-dir", path.display()
     )]
     SocketPathTooLong { path: PathBuf, len: usize },
+    #[error(
+        "{} holds characters (such as {char:?}) that PostgreSQL's configuration cannot carry; \
+         choose another --data-dir", dir.display()
+    )]
+    UnsafeDataDir { dir: PathBuf, char: char },
+    #[error(
+        "other pledgeline processes are using the cluster in {}; stop them first, or use \
+         `pledgeline db stop --force`", dir.display()
+    )]
+    InUse { dir: PathBuf },
     #[error("{what} failed: {detail}")]
     Command { what: &'static str, detail: String },
     #[error("{}: {source}", path.display())]
@@ -127,10 +137,11 @@ impl Database {
     /// Connect (starting the embedded cluster when needed), create the database if missing and
     /// bring the schema up to date.
     pub async fn open(target: &DatabaseTarget) -> Result<Database, DbError> {
-        let (options, lease) = match target {
+        match target {
             DatabaseTarget::External { url } => {
                 let options: PgConnectOptions = url.parse().map_err(DbError::BadUrl)?;
-                (options, None)
+                let pool = migrated_pool(options).await?;
+                Ok(Database { pool, lease: None })
             }
             DatabaseTarget::Embedded {
                 data_dir,
@@ -138,13 +149,24 @@ impl Database {
             } => {
                 let cluster = embedded_cluster(data_dir, pg_bin_dir.as_deref(), true)?;
                 let lease = blocking(move || cluster.lease()).await?;
-                create_database_if_missing(lease.cluster(), DATABASE_NAME).await?;
-                (lease.cluster().connect_options(DATABASE_NAME), Some(lease))
+                let ready = async {
+                    create_database_if_missing(lease.cluster(), DATABASE_NAME).await?;
+                    migrated_pool(lease.cluster().connect_options(DATABASE_NAME)).await
+                }
+                .await;
+                match ready {
+                    Ok(pool) => Ok(Database {
+                        pool,
+                        lease: Some(lease),
+                    }),
+                    Err(e) => {
+                        // Give the cluster up off the async threads, then report.
+                        let _ = blocking(move || lease.release()).await;
+                        Err(e)
+                    }
+                }
             }
-        };
-        let pool = connect_pool(options).await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Database { pool, lease })
+        }
     }
 
     /// Close the pool, then give the embedded cluster up (stopping it if nobody else uses it).
@@ -155,6 +177,12 @@ impl Database {
         }
         Ok(())
     }
+}
+
+async fn migrated_pool(options: PgConnectOptions) -> Result<PgPool, DbError> {
+    let pool = connect_pool(options).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
 }
 
 /// A pool with settings suited to a web app on a small machine.

@@ -48,6 +48,9 @@ pub fn looks_like_archive(text: &str) -> bool {
     start.starts_with(OPEN) && matches!(parse_tag(start), Ok(tag) if !tag.closing)
 }
 
+/// The longest tag, in characters: `〖-` + a 16-character code + `/` + a name + `〗`.
+const MAX_TAG_CHARS: usize = 48;
+
 /// Does the text right after a `〖` look like an attempt at a tag?
 fn is_tag_attempt(after_open: &str) -> bool {
     let rest = after_open.strip_prefix('-').unwrap_or(after_open);
@@ -57,10 +60,18 @@ fn is_tag_attempt(after_open: &str) -> bool {
 /// Parses the tag at the start of `s` (which starts with `〖`).
 fn parse_tag(s: &str) -> Result<Tag<'_>, &'static str> {
     let inner_start = OPEN.len_utf8();
-    let close = s
-        .find(['\n', CLOSE])
-        .filter(|&i| s[i..].starts_with(CLOSE))
-        .ok_or("no closing 〗 on the same line")?;
+    // Look no further than a tag can reach, so that text full of literal `〖`s stays linear.
+    let window_end = s
+        .char_indices()
+        .nth(MAX_TAG_CHARS)
+        .map_or(s.len(), |(i, _)| i);
+    let window = &s[..window_end];
+    let close = match window.find(['\n', CLOSE]) {
+        Some(i) if window[i..].starts_with(CLOSE) => i,
+        Some(_) => return Err("no closing 〗 on the same line"),
+        None if window_end < s.len() => return Err("too long for a tag"),
+        None => return Err("no closing 〗 on the same line"),
+    };
     let inner = &s[inner_start..close];
     if inner.contains(OPEN) {
         return Err("no closing 〗 before the next 〖");

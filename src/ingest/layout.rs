@@ -118,7 +118,7 @@ pub fn layout(body: &str, format: DocFormat) -> Layout {
 
     let mut paragraph: Option<ParagraphBuilder<'_>> = None;
     for line in &lines[..body_end] {
-        if line.is_blank() {
+        if line.is_blank() || (markdown && is_hash_rule(line.text)) {
             flush(&mut paragraph, &mut out.blocks);
             continue;
         }
@@ -372,31 +372,19 @@ fn starts_markdown_item(text: &str) -> bool {
 /// The heading block for a line, if it is one.
 fn heading_of(line: &Line<'_>, markdown: bool) -> Option<Block> {
     let text = line.text;
-    if markdown && text.starts_with('#') {
-        let hashes = text.chars().take_while(|&c| c == '#').count();
-        let rest = &text[hashes..];
-        if hashes <= 6 && (rest.is_empty() || rest.starts_with(char::is_whitespace)) {
-            let content = rest.trim_start();
-            // A closing run of `#`s counts only after whitespace ("# C#" keeps its `#`).
-            let stripped = content.trim_end_matches('#');
-            let content = if stripped.is_empty() || stripped.ends_with(char::is_whitespace) {
-                stripped.trim_end()
-            } else {
-                content
-            };
-            let skipped = text[..text.len() - rest.trim_start().len()].chars().count();
-            let start = line.span.start + skipped;
-            return Some(Block {
-                kind: BlockKind::Heading,
-                start,
-                end: start + content.chars().count(),
-                segments: vec![Span {
-                    start,
-                    end: start + content.chars().count(),
-                }],
-                text: content.to_owned(),
-            });
-        }
+    if markdown && let Some((_, range)) = atx_heading(text) {
+        let start = line.span.start + text[..range.start].chars().count();
+        let span = Span {
+            start,
+            end: start + text[range.clone()].chars().count(),
+        };
+        return Some(Block {
+            kind: BlockKind::Heading,
+            start: span.start,
+            end: span.end,
+            segments: vec![span],
+            text: text[range].to_owned(),
+        });
     }
     let is_heading = is_numeral_heading(text)
         || (enumeration_marker(text).is_some()
@@ -404,6 +392,36 @@ fn heading_of(line: &Line<'_>, markdown: bool) -> Option<Block> {
             && !ends_sentence(text)
             && !text.contains(['，', ',', '；', '。']));
     is_heading.then(|| single_line_block(BlockKind::Heading, line))
+}
+
+/// A Markdown ATX heading (`#` to `######`): its level and the byte range of its text in
+/// `line`. A closing run of `#`s counts only after whitespace (`# C#` keeps its `#`). A heading
+/// with no text (`###`, often a separator) is `None`.
+pub(super) fn atx_heading(line: &str) -> Option<(usize, std::ops::Range<usize>)> {
+    let lead = line.len() - line.trim_start().len();
+    let text = line.trim();
+    let level = text.chars().take_while(|&c| c == '#').count();
+    let rest = &text[level..];
+    if level == 0 || level > 6 || !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    let content = rest.trim_start();
+    let stripped = content.trim_end_matches('#');
+    let content = if stripped.is_empty() || stripped.ends_with(char::is_whitespace) {
+        stripped.trim_end()
+    } else {
+        content
+    };
+    if content.is_empty() {
+        return None;
+    }
+    let start = lead + (text.len() - rest.trim_start().len());
+    Some((level, start..start + content.len()))
+}
+
+/// A line of nothing but `#`s (a Markdown heading without text): a separator.
+fn is_hash_rule(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c == '#' || c.is_whitespace())
 }
 
 /// `（新华社北京4月2日电）`, `（新华社记者张三）`, `（本报…电）`: a whole line

@@ -551,7 +551,18 @@ pub fn read_path(path: &Path, max_bytes: usize) -> Result<ParsedFile, IngestErro
             limit: max_bytes as u64,
         });
     }
-    let bytes = std::fs::read(path)?;
+    // Read at most one byte past the limit: a pipe or device reports no size up front.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(max_bytes));
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path)?, max_bytes as u64 + 1),
+        &mut bytes,
+    )?;
+    if bytes.len() > max_bytes {
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_bytes as u64,
+        });
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy())

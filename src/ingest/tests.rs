@@ -580,3 +580,52 @@ fn char_slices() {
     assert_eq!(char_slice("一二三四", 3, 10), "四");
     assert_eq!(char_slice("一二三四", 5, 2), "");
 }
+
+#[test]
+fn empty_markdown_headings_are_separators_not_blocks_or_titles() {
+    let text = "#\n\n# 会谈纪要\n\n双方将加强合作。\n\n###\n\n双方同意继续磋商。\n";
+    let doc = parse_one("2015-06-01-note.md", text.as_bytes());
+    assert_eq!(doc.meta.title, "会谈纪要");
+    assert!(
+        doc.blocks.iter().all(|b| b.start < b.end),
+        "no empty blocks"
+    );
+    assert!(doc.blocks.iter().all(|b| !b.text.contains('#')));
+    assert_eq!(doc.blocks.len(), 2);
+    let only_hashes = parse_bytes("x.md", b"#\n\n##\n", DEFAULT_MAX_FILE_BYTES);
+    assert!(
+        matches!(only_hashes, Err(IngestError::MissingTitle { .. })),
+        "{only_hashes:?}"
+    );
+}
+
+/// A body line of `n` literal `〖a`s.
+fn bracket_article(n: usize) -> String {
+    let mut text = String::from("〖BT/标题〗长行〖-BT/标题〗\n〖ZW/正文〗\n    ");
+    for _ in 0..n {
+        text.push_str("〖a");
+    }
+    text.push_str("。\n〖-ZW/正文〗\n");
+    text
+}
+
+#[test]
+fn literal_brackets_inside_a_long_line_stay_linear() {
+    // Compare two sizes within one run (no absolute timing): 8x the input must not cost
+    // anything like 64x, as a scan to the end of the line at every `〖` would.
+    let time = |n: usize| {
+        let text = bracket_article(n);
+        let started = std::time::Instant::now();
+        let doc = parse_one("long.txt", text.as_bytes());
+        assert!(doc.body.contains("〖a〖a"));
+        started.elapsed().as_secs_f64()
+    };
+    time(1_000); // warm up
+    let small = time(25_000);
+    let large = time(200_000);
+    assert!(
+        large < small * 24.0,
+        "8x input took {:.1}x as long",
+        large / small
+    );
+}

@@ -14,7 +14,9 @@
 //! * Body: what remains, without leading blank lines and trailing whitespace
 //!   (the first line keeps its indentation). An empty body is an error.
 
-use super::{DocFormat, IngestError, ParsedDocument, RawField, archive::split_authors, dates};
+use super::{
+    DocFormat, IngestError, ParsedDocument, RawField, archive::split_authors, dates, layout,
+};
 
 /// Parses one text or Markdown document. `file_name` may supply the date.
 pub fn parse_text(
@@ -98,24 +100,9 @@ fn unquote(value: &str) -> &str {
     value
 }
 
-/// The text of a Markdown ATX heading line (`#` to `######`) and its level.
+/// The text of a Markdown ATX heading line and its level (see [`layout::atx_heading`]).
 fn atx_heading(line: &str) -> Option<(usize, &str)> {
-    let trimmed = line.trim();
-    let level = trimmed.chars().take_while(|&c| c == '#').count();
-    let rest = &trimmed[level..];
-    if level == 0 || level > 6 || !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
-        return None;
-    }
-    let content = rest.trim();
-    let stripped = content.trim_end_matches('#');
-    Some((
-        level,
-        if stripped.is_empty() || stripped.ends_with(char::is_whitespace) {
-            stripped.trim_end()
-        } else {
-            content
-        },
-    ))
+    layout::atx_heading(line).map(|(level, range)| (level, &line[range]))
 }
 
 /// A setext underline (`===` or `---`).
@@ -150,9 +137,11 @@ fn take_title(text: &str, markdown: bool) -> Option<(String, String)> {
             return Some((title.to_owned(), body));
         }
     }
-    let index = lines
-        .iter()
-        .position(|&range| !line_text(range).trim().is_empty())?;
+    // The first line with text; `###` separators have none.
+    let index = lines.iter().position(|&range| {
+        let line = line_text(range).trim();
+        !line.is_empty() && !line.chars().all(|c| c == '#' || c.is_whitespace())
+    })?;
     let first = line_text(lines[index]);
     let title = atx_heading(first).map_or(first.trim(), |(_, heading)| heading);
     let mut after = lines[index].1;

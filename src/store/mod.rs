@@ -12,3 +12,16 @@ pub enum StoreError {
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 }
+
+impl StoreError {
+    /// A deadlock or serialization failure: the transaction may succeed when tried again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Sql(e) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|code| code == "40P01" || code == "40001"),
+            StoreError::Corrupt(_) => false,
+        }
+    }
+}

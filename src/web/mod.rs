@@ -6,7 +6,7 @@ pub mod error;
 mod health;
 
 use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use sqlx::PgPool;
 
@@ -22,13 +22,22 @@ pub struct AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| WebError::NotFound.into()))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            WebError::BadRequest(format!("The address has an invalid parameter: {err}")).into()
+            tracing::debug!("bad query string: {err}");
+            WebError::BadRequest(
+                "The address has a parameter this page does not understand.".into(),
+            )
+            .into()
         }))
-        .route("/", web::get().to(documents::index))
-        .route("/documents", web::get().to(documents::index))
-        .route("/documents/{id}", web::get().to(documents::show))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/static/{file}", web::get().to(assets::serve));
+        .route("/", read().to(documents::index))
+        .route("/documents", read().to(documents::index))
+        .route("/documents/{id}", read().to(documents::show))
+        .route("/healthz", read().to(health::healthz))
+        .route("/static/{file}", read().to(assets::serve));
+}
+
+/// A route for reading: GET, and HEAD (answered without a body).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// The fallback for unknown addresses.

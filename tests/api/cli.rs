@@ -13,6 +13,38 @@ fn pledgeline() -> Command {
     cmd
 }
 
+/// A running pledgeline process, killed if a test fails before stopping it.
+struct Running(std::process::Child);
+
+impl Running {
+    fn spawn(cmd: &mut Command) -> Running {
+        Running(cmd.spawn().expect("spawn pledgeline"))
+    }
+
+    fn signal(&self, signal: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.0.id() as i32), signal).unwrap();
+    }
+
+    /// Wait for it to exit; a process that hangs is killed and fails the test instead of
+    /// hanging the whole run.
+    fn wait(mut self) -> std::process::ExitStatus {
+        for _ in 0..1200 {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("pledgeline did not exit within a minute of being told to");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
@@ -142,27 +174,31 @@ fn db_commands_manage_the_cluster_by_hand() {
 fn ctrl_c_stops_the_server_and_the_cluster_cleanly() {
     let dir = scratch_dir();
     let data = dir.path().join("pg");
-    let mut child = pledgeline()
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = Running::spawn(
+        pledgeline()
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     assert!(line.contains("http://127.0.0.1:"), "{line}");
     let running = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
     assert_eq!(running.status.code(), Some(0));
 
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::SIGINT,
-    )
-    .unwrap();
-    let status = child.wait().unwrap();
+    // HEAD works like GET, without a body.
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let head = reqwest::head(&format!("{url}healthz"));
+    assert_eq!(head, 200);
+
+    child.signal(nix::sys::signal::SIGINT);
+    let status = child.wait();
     assert!(status.success(), "{status:?}");
     let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
     assert_eq!(after.status.code(), Some(3), "{}", text(&after.stdout));
@@ -173,14 +209,14 @@ fn ctrl_c_stops_the_server_and_the_cluster_cleanly() {
 fn demo_serves_the_sample_documents() {
     let dir = scratch_dir();
     let data = dir.path().join("pg");
-    let mut child = pledgeline()
-        .args(["demo", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut child = Running::spawn(
+        pledgeline()
+            .args(["demo", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
     let mut loaded = String::new();
     out.read_line(&mut loaded).unwrap();
     assert!(
@@ -196,19 +232,86 @@ fn demo_serves_the_sample_documents() {
         .to_string();
     let list = reqwest::blocking_get(&url);
     assert!(list.contains(crate::helpers::TITLE_2011) && list.contains(crate::helpers::TITLE_2012));
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::SIGTERM,
-    )
-    .unwrap();
-    assert!(child.wait().unwrap().success());
+    child.signal(nix::sys::signal::SIGTERM);
+    assert!(child.wait().success());
+    let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
+    assert_eq!(
+        after.status.code(),
+        Some(3),
+        "the cluster stopped with the demo"
+    );
 }
 
-/// A minimal blocking GET for tests that run outside an async runtime.
+/// Minimal blocking requests for tests that run outside an async runtime.
 mod reqwest {
-    pub fn blocking_get(url: &str) -> String {
-        tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
+    fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Runtime::new().unwrap().block_on(f)
     }
+
+    pub fn blocking_get(url: &str) -> String {
+        block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
+    }
+
+    /// The status of a HEAD request, checking that no body came back.
+    pub fn head(url: &str) -> u16 {
+        block_on(async {
+            let response = ::reqwest::Client::new().head(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            assert!(response.bytes().await.unwrap().is_empty());
+            status
+        })
+    }
+}
+
+#[test]
+fn an_interrupted_ingest_stops_cleanly_and_keeps_whole_files() {
+    let dir = scratch_dir();
+    let data = dir.path().join("pg");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let seed = std::fs::read_to_string(sample(SEED_2012)).unwrap();
+    for i in 0..400 {
+        let article = seed.replacen("19807", &(500_000 + i).to_string(), 1);
+        std::fs::write(corpus.join(format!("{i:04}.txt")), article).unwrap();
+    }
+    let mut child = Running::spawn(
+        pledgeline()
+            .args(["ingest", "-v", "--data-dir"])
+            .arg(&data)
+            .arg(&corpus)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("ingested 1") {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingest ended early"
+        );
+    }
+    child.signal(nix::sys::signal::SIGINT);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(rest.contains("interrupted"), "{rest}");
+    let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
+    assert_eq!(after.status.code(), Some(3), "the cluster stopped");
+
+    // Running again finishes the job: what was stored is unchanged, the rest is added.
+    let again = run(pledgeline()
+        .args(["ingest", "--data-dir"])
+        .arg(&data)
+        .arg(&corpus));
+    let summary = text(&again.stdout);
+    let numbers: Vec<usize> = summary
+        .trim()
+        .split(", ")
+        .map(|part| part.rsplit(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers[0] + numbers[1], 400, "{summary}");
+    assert!(numbers[1] >= 1, "{summary}");
+    assert_eq!(numbers[2], 0, "{summary}");
 }

@@ -114,8 +114,37 @@ async fn a_stale_pid_file_from_a_crash_is_recovered_from() {
     assert_eq!(one, 1);
     drop(conn);
     // The earlier lease's lock went with its (forgotten) file handle only at exit; stop by hand.
-    cluster.stop().unwrap();
+    cluster.stop(true).unwrap();
     drop(lease);
 }
 
 use sqlx::Connection;
+
+#[tokio::test]
+async fn db_stop_refuses_while_the_cluster_is_in_use() {
+    let dir = scratch_dir();
+    let data = dir.path().join("pg");
+    let cluster = db::embedded_cluster(&data, None, false).unwrap();
+    let c = cluster.clone();
+    let lease = tokio::task::spawn_blocking(move || c.lease())
+        .await
+        .unwrap()
+        .unwrap();
+    let stop = |force: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pledgeline"));
+        cmd.args(["db", "stop", "--data-dir"])
+            .arg(&data)
+            .env("RUST_LOG", "warn");
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let refused = stop(false);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert!(matches!(cluster.status(), Status::Running { .. }));
+    assert!(stop(true).status.success());
+    assert_eq!(cluster.status(), Status::Stopped);
+    drop(lease);
+}

@@ -142,7 +142,9 @@ async fn drop_leftovers(conn: &mut PgConnection, current_template: &str) {
             let pid = rest.split('_').next().unwrap_or("");
             !Path::new("/proc").join(pid).exists()
         } else {
-            name != current_template && !name.ends_with("_building")
+            // Older schemas' templates, and their half-built copies; the current one's
+            // half-built copy is rebuilt below.
+            name != current_template && name != format!("{current_template}_building")
         };
         if stale {
             if name.starts_with("tpl_") {
