@@ -1,23 +1,32 @@
 //! The embedded cluster's life cycle, each test on a data directory of its own.
 
 use pledgeline::corpus;
-use pledgeline::db::{self, Database, DatabaseTarget, Status};
+use pledgeline::db::{self, Cluster, Database, DatabaseTarget, Lease, Status};
+use sqlx::Connection;
 
 use crate::helpers::{SEED_2011, sample, scratch_dir};
 
+/// A throwaway cluster in a scratch folder of its own (not started yet).
+fn new_cluster() -> (tempfile::TempDir, Cluster) {
+    let dir = scratch_dir();
+    let cluster = db::embedded_cluster(&dir.path().join("pg"), None, false).unwrap();
+    (dir, cluster)
+}
+
+/// Lease the cluster off the async threads, as the app does.
+async fn lease_of(cluster: &Cluster) -> Lease {
+    let c = cluster.clone();
+    tokio::task::spawn_blocking(move || c.lease())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_second_user_reuses_the_running_cluster_and_the_last_one_stops_it() {
-    let dir = scratch_dir();
-    let data = dir.path().join("pg");
-    let cluster = db::embedded_cluster(&data, None, false).unwrap();
-    let c = cluster.clone();
-    let (first, second) = tokio::task::spawn_blocking(move || {
-        let first = c.clone().lease().unwrap();
-        let second = c.lease().unwrap();
-        (first, second)
-    })
-    .await
-    .unwrap();
+    let (_dir, cluster) = new_cluster();
+    let first = lease_of(&cluster).await;
+    let second = lease_of(&cluster).await;
     assert!(first.started_server());
     assert!(!second.started_server(), "reused, not started twice");
     let pid = match cluster.status() {
@@ -64,15 +73,10 @@ async fn data_survives_a_restart() {
 
 #[tokio::test]
 async fn a_stale_pid_file_from_a_crash_is_recovered_from() {
-    let dir = scratch_dir();
+    let (dir, cluster) = new_cluster();
     let data = dir.path().join("pg");
-    let cluster = db::embedded_cluster(&data, None, false).unwrap();
     // Crash 1: the server is killed outright.
-    let c = cluster.clone();
-    let lease = tokio::task::spawn_blocking(move || c.lease())
-        .await
-        .unwrap()
-        .unwrap();
+    let lease = lease_of(&cluster).await;
     let Status::Running { pid } = cluster.status() else {
         panic!("running")
     };
@@ -97,11 +101,7 @@ async fn a_stale_pid_file_from_a_crash_is_recovered_from() {
         let rest = text.split_once('\n').map(|x| x.1).unwrap_or("");
         std::fs::write(&pidfile, format!("{}\n{rest}", std::process::id())).unwrap();
     }
-    let c = cluster.clone();
-    let lease = tokio::task::spawn_blocking(move || c.lease())
-        .await
-        .unwrap()
-        .unwrap();
+    let lease = lease_of(&cluster).await;
     assert!(lease.started_server());
     assert!(matches!(cluster.status(), Status::Running { .. }));
     let mut conn = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres"))
@@ -118,18 +118,11 @@ async fn a_stale_pid_file_from_a_crash_is_recovered_from() {
     drop(lease);
 }
 
-use sqlx::Connection;
-
 #[tokio::test]
 async fn db_stop_refuses_while_the_cluster_is_in_use() {
-    let dir = scratch_dir();
+    let (dir, cluster) = new_cluster();
     let data = dir.path().join("pg");
-    let cluster = db::embedded_cluster(&data, None, false).unwrap();
-    let c = cluster.clone();
-    let lease = tokio::task::spawn_blocking(move || c.lease())
-        .await
-        .unwrap()
-        .unwrap();
+    let lease = lease_of(&cluster).await;
     let stop = |force: bool| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pledgeline"));
         cmd.args(["db", "stop", "--data-dir"])
