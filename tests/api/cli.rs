@@ -170,38 +170,52 @@ fn db_commands_manage_the_cluster_by_hand() {
     assert_eq!(db("status").status.code(), Some(3));
 }
 
+/// Start `pledgeline COMMAND --bind 127.0.0.1:0` on `data`; returns the process, what it
+/// printed before it started serving, and the address it serves at.
+fn serving(command: &str, data: &std::path::Path) -> (Running, String, String) {
+    let mut child = Running::spawn(
+        pledgeline()
+            .args([command, "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
+    let mut before = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "exited early: {before}"
+        );
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            return (child, before, url.to_string());
+        }
+        before.push_str(&line);
+    }
+}
+
+/// `pledgeline db status`'s exit code: 0 running, 3 stopped.
+fn db_status(data: &std::path::Path) -> Option<i32> {
+    run(pledgeline().args(["db", "status", "--data-dir"]).arg(data))
+        .status
+        .code()
+}
+
 #[test]
 fn ctrl_c_stops_the_server_and_the_cluster_cleanly() {
     let dir = scratch_dir();
     let data = dir.path().join("pg");
-    let mut child = Running::spawn(
-        pledgeline()
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(&data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains("http://127.0.0.1:"), "{line}");
-    let running = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
-    assert_eq!(running.status.code(), Some(0));
-
+    let (child, _, url) = serving("serve", &data);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(db_status(&data), Some(0));
     // HEAD works like GET, without a body.
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap();
-    let head = reqwest::head(&format!("{url}healthz"));
-    assert_eq!(head, 200);
+    assert_eq!(reqwest::head(&format!("{url}healthz")), 200);
 
     child.signal(nix::sys::signal::SIGINT);
     let status = child.wait();
     assert!(status.success(), "{status:?}");
-    let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
-    assert_eq!(after.status.code(), Some(3), "{}", text(&after.stdout));
+    assert_eq!(db_status(&data), Some(3));
     assert!(!data.join("postmaster.pid").exists());
 }
 
@@ -209,34 +223,17 @@ fn ctrl_c_stops_the_server_and_the_cluster_cleanly() {
 fn demo_serves_the_sample_documents() {
     let dir = scratch_dir();
     let data = dir.path().join("pg");
-    let mut child = Running::spawn(
-        pledgeline()
-            .args(["demo", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(&data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    );
-    let mut out = BufReader::new(child.0.stdout.take().unwrap());
-    let mut loaded = String::new();
-    out.read_line(&mut loaded).unwrap();
+    let (child, loaded, url) = serving("demo", &data);
     assert!(
         loaded.contains("ingested 2, unchanged 0, failed 0"),
         "{loaded}"
     );
-    let mut serving = String::new();
-    out.read_line(&mut serving).unwrap();
-    let url = serving
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("address printed")
-        .to_string();
     let list = reqwest::blocking_get(&url);
     assert!(list.contains(crate::helpers::TITLE_2011) && list.contains(crate::helpers::TITLE_2012));
     child.signal(nix::sys::signal::SIGTERM);
     assert!(child.wait().success());
-    let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
     assert_eq!(
-        after.status.code(),
+        db_status(&data),
         Some(3),
         "the cluster stopped with the demo"
     );
@@ -297,8 +294,7 @@ fn an_interrupted_ingest_stops_cleanly_and_keeps_whole_files() {
     let status = child.wait();
     assert_eq!(status.code(), Some(130), "{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
-    let after = run(pledgeline().args(["db", "status", "--data-dir"]).arg(&data));
-    assert_eq!(after.status.code(), Some(3), "the cluster stopped");
+    assert_eq!(db_status(&data), Some(3), "the cluster stopped");
 
     // Running again finishes the job: what was stored is unchanged, the rest is added.
     let again = run(pledgeline()
