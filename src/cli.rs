@@ -246,10 +246,7 @@ async fn load_samples(db: &Database) -> Result<(), CliError> {
         )
         .await
         .map_err(|source| CliError::Sample { name, source })?;
-        summary.add(&FileReport {
-            path: PathBuf::from(name),
-            outcome: Ok(stored),
-        });
+        summary.add_stored(&stored);
     }
     println!("demo corpus: {summary}");
     Ok(())
@@ -263,7 +260,7 @@ async fn ingest_batch(
 ) -> Summary {
     let (files, missing) = corpus::collect_files(paths);
     let mut summary = Summary::default();
-    let progress = Progress::new(files.len() + missing.len());
+    let mut progress = Progress::new(files.len() + missing.len());
     for report in missing {
         progress.report(&report, verbose);
         summary.add(&report);
@@ -283,7 +280,7 @@ async fn ingest_batch(
 /// A progress bar on a terminal; plain lines (failures, or every file with --verbose) otherwise.
 struct Progress {
     bar: Option<ProgressBar>,
-    done: std::cell::Cell<usize>,
+    done: usize,
     total: usize,
 }
 
@@ -300,26 +297,25 @@ impl Progress {
         });
         Progress {
             bar,
-            done: std::cell::Cell::new(0),
+            done: 0,
             total,
         }
     }
 
-    fn report(&self, report: &FileReport, verbose: bool) {
-        self.done.set(self.done.get() + 1);
+    fn report(&mut self, report: &FileReport, verbose: bool) {
+        self.done += 1;
         let line = match &report.outcome {
             Err(e) => Some(format!("failed: {}: {e}", report.path.display())),
             Ok(stored) if verbose => {
-                let new = stored
-                    .iter()
-                    .filter(|s| matches!(s, crate::store::documents::Stored::Inserted(_)))
-                    .count();
+                let mut counts = Summary::default();
+                counts.add_stored(stored);
                 Some(format!(
-                    "[{}/{}] {}: ingested {new}, unchanged {}",
-                    self.done.get(),
+                    "[{}/{}] {}: ingested {}, unchanged {}",
+                    self.done,
                     self.total,
                     report.path.display(),
-                    stored.len() - new
+                    counts.ingested,
+                    counts.unchanged
                 ))
             }
             Ok(_) => None,

@@ -41,15 +41,18 @@ pub struct Summary {
 impl Summary {
     pub fn add(&mut self, report: &FileReport) {
         match &report.outcome {
-            Ok(stored) => {
-                for s in stored {
-                    match s {
-                        Stored::Inserted(_) => self.ingested += 1,
-                        Stored::Unchanged(_) => self.unchanged += 1,
-                    }
-                }
-            }
+            Ok(stored) => self.add_stored(stored),
             Err(_) => self.failed += 1,
+        }
+    }
+
+    /// Count the documents one file stored.
+    pub fn add_stored(&mut self, stored: &[Stored]) {
+        for s in stored {
+            match s {
+                Stored::Inserted(_) => self.ingested += 1,
+                Stored::Unchanged(_) => self.unchanged += 1,
+            }
         }
     }
 }

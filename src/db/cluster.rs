@@ -258,8 +258,7 @@ impl Cluster {
         match self.status() {
             Status::Running { .. } => return Ok(false),
             Status::Uninitialized => self.initialize()?,
-            Status::Stale { .. } => self.clear_stale()?,
-            Status::Stopped => {}
+            Status::Stale { .. } | Status::Stopped => {}
         }
         self.clear_stale()?;
         self.write_settings()?;

@@ -420,7 +420,7 @@ pub(super) fn atx_heading(line: &str) -> Option<(usize, std::ops::Range<usize>)>
 }
 
 /// A line of nothing but `#`s (a Markdown heading without text): a separator.
-fn is_hash_rule(text: &str) -> bool {
+pub(super) fn is_hash_rule(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c == '#' || c.is_whitespace())
 }
 

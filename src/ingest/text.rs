@@ -140,7 +140,7 @@ fn take_title(text: &str, markdown: bool) -> Option<(String, String)> {
     // The first line with text; `###` separators have none.
     let index = lines.iter().position(|&range| {
         let line = line_text(range).trim();
-        !line.is_empty() && !line.chars().all(|c| c == '#' || c.is_whitespace())
+        !line.is_empty() && !layout::is_hash_rule(line)
     })?;
     let first = line_text(lines[index]);
     let title = atx_heading(first).map_or(first.trim(), |(_, heading)| heading);
