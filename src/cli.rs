@@ -10,9 +10,11 @@ use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{Config, GlobalArgs};
-use crate::corpus::{self, CorpusError, FileReport, Summary};
+use crate::corpus::{self, Corpus, CorpusError, FileReport, Summary};
 use crate::db::{self, DATABASE_NAME, Database, DatabaseTarget, DbError, Status};
-use crate::{demo, ingest, startup};
+use crate::extract::{Extractor, LexiconError, LexiconSource};
+use crate::store::{self, StoreError, commitments::Changes};
+use crate::{demo, startup};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,9 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Re-extract the units of every stored document (after the extractor or the lexicon
+    /// changed). Units keep their ids; units no longer found are retired, never deleted.
+    Extract,
     /// Manage the embedded PostgreSQL cluster by hand.
     Db {
         #[command(subcommand)]
@@ -90,6 +95,10 @@ pub enum CliError {
     Signals(#[source] std::io::Error),
     #[error("the web server failed: {0}")]
     Server(#[source] std::io::Error),
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
+    #[error("cannot list the documents: {0}")]
+    Store(#[from] StoreError),
     #[error("cannot load the sample {name}: {source}")]
     Sample {
         name: &'static str,
@@ -126,22 +135,38 @@ async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
         // From here on SIGINT, SIGTERM and SIGHUP are ours to handle, so no moment of
         // starting up or shutting down can leave the database server without its owner.
         let mut stop = Interrupt::listen().map_err(CliError::Signals)?;
+        let extractor = load_extractor(&config.lexicon)?;
         let Some(db) = stop.until(Database::open(&config.database)).await else {
             return Ok(ExitCode::from(INTERRUPTED));
         };
         let db = db?;
-        let outcome = work(&db, command, &mut stop).await;
+        let corpus = Corpus::new(db.pool.clone(), extractor);
+        let outcome = work(&db, &corpus, command, &mut stop).await;
         db.close().await?;
         return outcome;
     };
     db_command(&config, action).await
 }
 
+/// The extractor for this process: the built-in lexicon, or one overridden from a directory
+/// (loaded once and kept for the life of the process).
+fn load_extractor(source: &LexiconSource) -> Result<&'static Extractor, LexiconError> {
+    Ok(match source {
+        LexiconSource::Embedded => Extractor::embedded(),
+        LexiconSource::Dir(_) => Box::leak(Box::new(Extractor::load(source)?)),
+    })
+}
+
 /// A command's work once the database is open.
-async fn work(db: &Database, command: Command, stop: &mut Interrupt) -> Result<ExitCode, CliError> {
+async fn work(
+    db: &Database,
+    corpus: &Corpus,
+    command: Command,
+    stop: &mut Interrupt,
+) -> Result<ExitCode, CliError> {
     match command {
         Command::Serve { bind } => serve(db, &bind, stop).await,
-        Command::Demo { bind } => match stop.until(load_samples(db)).await {
+        Command::Demo { bind } => match stop.until(load_samples(corpus)).await {
             None => Ok(ExitCode::from(INTERRUPTED)),
             Some(loaded) => {
                 loaded?;
@@ -153,11 +178,10 @@ async fn work(db: &Database, command: Command, stop: &mut Interrupt) -> Result<E
             max_file_mib,
             verbose,
         } => {
-            let max_bytes = max_file_mib.saturating_mul(1024 * 1024);
-            match stop
-                .until(ingest_batch(db, &paths, max_bytes, verbose))
-                .await
-            {
+            let corpus = corpus
+                .clone()
+                .with_max_bytes(max_file_mib.saturating_mul(1024 * 1024));
+            match stop.until(ingest_batch(&corpus, &paths, verbose)).await {
                 None => {
                     eprintln!(
                         "interrupted: every file reported above is stored; of the files not yet \
@@ -175,6 +199,23 @@ async fn work(db: &Database, command: Command, stop: &mut Interrupt) -> Result<E
                 }
             }
         }
+        Command::Extract => match stop.until(extract_all(corpus)).await {
+            None => {
+                eprintln!(
+                    "interrupted: each document is re-extracted whole or not at all (run again \
+                     to finish)"
+                );
+                Ok(ExitCode::from(INTERRUPTED))
+            }
+            Some(outcome) => {
+                let failed = outcome?;
+                Ok(if failed > 0 {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                })
+            }
+        },
         Command::Db { .. } => unreachable!("handled before the database is opened"),
     }
 }
@@ -235,29 +276,53 @@ async fn serve(db: &Database, bind: &str, stop: &mut Interrupt) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-async fn load_samples(db: &Database) -> Result<(), CliError> {
+async fn load_samples(corpus: &Corpus) -> Result<(), CliError> {
     let mut summary = Summary::default();
     for (name, bytes) in demo::SAMPLES {
-        let stored = corpus::ingest_bytes(
-            &db.pool,
-            name,
-            bytes.to_vec(),
-            ingest::DEFAULT_MAX_FILE_BYTES,
-        )
-        .await
-        .map_err(|source| CliError::Sample { name, source })?;
+        let stored = corpus
+            .ingest_bytes(name, bytes.to_vec())
+            .await
+            .map_err(|source| CliError::Sample { name, source })?;
         summary.add_stored(&stored);
     }
     println!("demo corpus: {summary}");
     Ok(())
 }
 
-async fn ingest_batch(
-    db: &Database,
-    paths: &[PathBuf],
-    max_bytes: usize,
-    verbose: bool,
-) -> Summary {
+/// Re-extracts every stored document, a few at a time; returns how many failed.
+async fn extract_all(corpus: &Corpus) -> Result<usize, CliError> {
+    let ids = {
+        let mut conn = corpus.pool().acquire().await.map_err(StoreError::from)?;
+        store::documents::ids(&mut conn).await?
+    };
+    let mut changes = Changes::default();
+    let mut failed = 0;
+    let mut results = futures_util::stream::iter(ids.iter().copied())
+        .map(|id| async move { (id, corpus.reextract(id).await) })
+        .buffered(corpus::FILES_IN_FLIGHT);
+    while let Some((id, result)) = results.next().await {
+        match result {
+            Ok(c) => changes += c,
+            Err(e) => {
+                failed += 1;
+                eprintln!("failed: document {id}: {e}");
+            }
+        }
+    }
+    println!(
+        "extracted {} documents ({} failed): units inserted {}, updated {}, unchanged {}, \
+         retired {}",
+        ids.len(),
+        failed,
+        changes.inserted,
+        changes.updated,
+        changes.unchanged,
+        changes.retired
+    );
+    Ok(failed)
+}
+
+async fn ingest_batch(corpus: &Corpus, paths: &[PathBuf], verbose: bool) -> Summary {
     let (files, missing) = corpus::collect_files(paths);
     let mut summary = Summary::default();
     let mut progress = Progress::new(files.len() + missing.len());
@@ -267,7 +332,7 @@ async fn ingest_batch(
     }
     // Several files in flight (their commits overlap), reported in order.
     let mut reports = futures_util::stream::iter(files)
-        .map(|path| corpus::ingest_path(&db.pool, path, max_bytes))
+        .map(|path| corpus.ingest_path(path))
         .buffered(corpus::FILES_IN_FLIGHT);
     while let Some(report) = reports.next().await {
         progress.report(&report, verbose);

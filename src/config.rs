@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::db::DatabaseTarget;
+use crate::extract::LexiconSource;
 
 /// Options every command shares.
 #[derive(Debug, Clone, Args)]
@@ -27,11 +28,17 @@ pub struct GlobalArgs {
     /// (default: search PATH, `pg_config --bindir`, /usr/lib/postgresql/*/bin).
     #[arg(long, env = "PLEDGELINE_PG_BIN_DIR", global = true)]
     pub pg_bin_dir: Option<PathBuf>,
+
+    /// Directory of lexicon files (dict.txt, parties.toml, topics.toml …) that replace the
+    /// built-in ones of the same name; see lexicon/README.md.
+    #[arg(long, env = "PLEDGELINE_LEXICON_DIR", global = true)]
+    pub lexicon_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub database: DatabaseTarget,
+    pub lexicon: LexiconSource,
 }
 
 impl Config {
@@ -49,6 +56,10 @@ impl Config {
                 pg_bin_dir: args.pg_bin_dir.clone(),
             },
         };
-        Config { database }
+        let lexicon = match &args.lexicon_dir {
+            Some(dir) => LexiconSource::Dir(dir.clone()),
+            None => LexiconSource::Embedded,
+        };
+        Config { database, lexicon }
     }
 }

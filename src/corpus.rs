@@ -1,13 +1,16 @@
-//! Adding files to the corpus: walk the given paths, parse each file (pure, in `ingest`), and
-//! store its documents (in `store`), one transaction per file so that a file lands whole or
-//! not at all. A bad file is reported with its path and reason; the batch goes on.
+//! Adding files to the corpus: walk the given paths, parse each file (pure, in `ingest`),
+//! extract its units (pure, in `extract`), and store documents and units (in `store`), one
+//! transaction per file so that a file lands whole or not at all. A bad file is reported with
+//! its path and reason; the batch goes on. Stored documents can be re-extracted in place.
 
 use std::path::{Path, PathBuf};
 
 use sqlx::PgPool;
 
-use crate::ingest::{self, IngestError, ParsedFile};
-use crate::store::{self, StoreError, documents::Stored};
+use crate::extract::{DocumentInput, Extraction, Extractor};
+use crate::ingest::{self, Block, IngestError, ParsedFile};
+use crate::store::commitments::Changes;
+use crate::store::{self, DocumentId, StoreError, documents::Stored};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
@@ -120,70 +123,208 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, failed: &mut Vec<FileReport>) {
 /// (two files in flight holding the same articles in different orders).
 const ATTEMPTS: usize = 3;
 
-/// Store every document of a parsed file in one transaction.
-pub async fn store_parsed(
-    pool: &PgPool,
-    source_path: &str,
-    parsed: &ParsedFile,
-) -> Result<Vec<Stored>, StoreError> {
-    let mut attempt = 1;
-    loop {
-        match store_once(pool, source_path, parsed).await {
-            Err(e) if attempt < ATTEMPTS && e.is_transient() => {
-                tracing::debug!(source_path, attempt, "retrying after {e}");
-                attempt += 1;
-            }
-            outcome => return outcome,
-        }
-    }
-}
-
-async fn store_once(
-    pool: &PgPool,
-    source_path: &str,
-    parsed: &ParsedFile,
-) -> Result<Vec<Stored>, StoreError> {
-    let mut tx = pool.begin().await?;
-    let mut stored = Vec::with_capacity(parsed.documents.len());
-    for doc in &parsed.documents {
-        stored.push(store::documents::insert(&mut tx, doc, source_path, parsed.encoding).await?);
-    }
-    tx.commit().await?;
-    Ok(stored)
-}
-
-/// Parse and store one file given as bytes (an upload, or a sample built into the binary).
-pub async fn ingest_bytes(
-    pool: &PgPool,
-    name: &str,
-    bytes: Vec<u8>,
-    max_bytes: usize,
-) -> Result<Vec<Stored>, CorpusError> {
-    let file_name = name.to_string();
-    let parsed =
-        tokio::task::spawn_blocking(move || ingest::parse_bytes(&file_name, &bytes, max_bytes))
-            .await
-            .map_err(|e| CorpusError::Task(e.to_string()))??;
-    Ok(store_parsed(pool, name, &parsed).await?)
-}
-
 /// How many files a batch parses and stores at once: enough for commits to overlap.
 pub const FILES_IN_FLIGHT: usize = 4;
 
-/// Parse and store one file from disk.
-pub async fn ingest_path(pool: &PgPool, path: impl AsRef<Path>, max_bytes: usize) -> FileReport {
-    let path = path.as_ref();
-    let owned = path.to_path_buf();
-    let parsed = tokio::task::spawn_blocking(move || ingest::read_path(&owned, max_bytes)).await;
-    let outcome = match parsed {
-        Err(e) => Err(CorpusError::Task(e.to_string())),
-        Ok(Err(e)) => Err(CorpusError::Parse(e)),
-        Ok(Ok(parsed)) => store_parsed(pool, &path.to_string_lossy(), &parsed)
-            .await
-            .map_err(CorpusError::Store),
-    };
-    FileReport {
-        path: path.to_path_buf(),
-        outcome,
+/// A parsed file with the extraction of each of its documents.
+struct Analysed {
+    parsed: ParsedFile,
+    extractions: Vec<Extraction>,
+}
+
+/// Parses and extracts on a blocking thread (both are CPU work).
+fn analyse(parsed: ParsedFile, extractor: &Extractor) -> Analysed {
+    let extractions = parsed
+        .documents
+        .iter()
+        .map(|doc| {
+            extractor.extract(&DocumentInput {
+                title: &doc.meta.title,
+                body: &doc.body,
+                blocks: &doc.blocks,
+                date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
+            })
+        })
+        .collect();
+    Analysed {
+        parsed,
+        extractions,
+    }
+}
+
+/// The corpus: adds files (parse, extract, store) and re-extracts stored documents.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pool: PgPool,
+    extractor: &'static Extractor,
+    max_bytes: usize,
+}
+
+impl Corpus {
+    pub fn new(pool: PgPool, extractor: &'static Extractor) -> Self {
+        Self {
+            pool,
+            extractor,
+            max_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+
+    /// Refuse files larger than this.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub fn extractor(&self) -> &'static Extractor {
+        self.extractor
+    }
+
+    /// Parse, extract and store one file given as bytes (an upload, or a sample built into the
+    /// binary).
+    pub async fn ingest_bytes(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<Stored>, CorpusError> {
+        let file_name = name.to_string();
+        let (extractor, max_bytes) = (self.extractor, self.max_bytes);
+        let analysed = tokio::task::spawn_blocking(move || {
+            ingest::parse_bytes(&file_name, &bytes, max_bytes).map(|p| analyse(p, extractor))
+        })
+        .await
+        .map_err(|e| CorpusError::Task(e.to_string()))??;
+        Ok(self.store(name, &analysed).await?)
+    }
+
+    /// Parse, extract and store one file from disk.
+    pub async fn ingest_path(&self, path: impl AsRef<Path>) -> FileReport {
+        let path = path.as_ref();
+        let owned = path.to_path_buf();
+        let (extractor, max_bytes) = (self.extractor, self.max_bytes);
+        let analysed = tokio::task::spawn_blocking(move || {
+            ingest::read_path(&owned, max_bytes).map(|p| analyse(p, extractor))
+        })
+        .await;
+        let outcome = match analysed {
+            Err(e) => Err(CorpusError::Task(e.to_string())),
+            Ok(Err(e)) => Err(CorpusError::Parse(e)),
+            Ok(Ok(analysed)) => self
+                .store(&path.to_string_lossy(), &analysed)
+                .await
+                .map_err(CorpusError::Store),
+        };
+        FileReport {
+            path: path.to_path_buf(),
+            outcome,
+        }
+    }
+
+    /// Store every document of a file with its extraction in one transaction, retrying
+    /// deadlocks.
+    async fn store(
+        &self,
+        source_path: &str,
+        analysed: &Analysed,
+    ) -> Result<Vec<Stored>, StoreError> {
+        let mut attempt = 1;
+        loop {
+            match self.store_once(source_path, analysed).await {
+                Err(e) if attempt < ATTEMPTS && e.is_transient() => {
+                    tracing::debug!(source_path, attempt, "retrying after {e}");
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn store_once(
+        &self,
+        source_path: &str,
+        analysed: &Analysed,
+    ) -> Result<Vec<Stored>, StoreError> {
+        let fingerprint = self.extractor.fingerprint();
+        let parsed = &analysed.parsed;
+        let mut tx = self.pool.begin().await?;
+        let mut stored = Vec::with_capacity(parsed.documents.len());
+        for (doc, extraction) in parsed.documents.iter().zip(&analysed.extractions) {
+            let outcome =
+                store::documents::insert(&mut tx, doc, source_path, parsed.encoding).await?;
+            // A document stored before (perhaps by another extractor) is brought up to date.
+            let current = match outcome {
+                Stored::Inserted(_) => false,
+                Stored::Unchanged(id) => {
+                    store::commitments::extracted_with(&mut tx, id)
+                        .await?
+                        .as_deref()
+                        == Some(fingerprint.as_str())
+                }
+            };
+            if !current {
+                store::commitments::store_extraction(
+                    &mut tx,
+                    outcome.id(),
+                    extraction,
+                    &fingerprint,
+                )
+                .await?;
+            }
+            stored.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// Re-extracts one stored document from its stored body and layout, updating its units in
+    /// place (same span, same id) and retiring units no longer found.
+    pub async fn reextract(&self, id: DocumentId) -> Result<Changes, CorpusError> {
+        let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
+        let Some(doc) = store::documents::get(&mut conn, id).await? else {
+            return Err(CorpusError::Missing);
+        };
+        let blocks: Vec<Block> = store::documents::blocks(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|b| Block {
+                kind: b.kind,
+                start: b.start as usize,
+                end: b.end as usize,
+                segments: b.segments,
+                text: b.text,
+            })
+            .collect();
+        drop(conn);
+        let extractor = self.extractor;
+        let extraction = tokio::task::spawn_blocking(move || {
+            extractor.extract(&DocumentInput {
+                title: &doc.meta.title,
+                body: &doc.body,
+                blocks: &blocks,
+                date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
+            })
+        })
+        .await
+        .map_err(|e| CorpusError::Task(e.to_string()))?;
+        let fingerprint = extractor.fingerprint();
+        let mut attempt = 1;
+        loop {
+            let result: Result<Changes, StoreError> = async {
+                let mut tx = self.pool.begin().await?;
+                let changes =
+                    store::commitments::store_extraction(&mut tx, id, &extraction, &fingerprint)
+                        .await?;
+                tx.commit().await?;
+                Ok(changes)
+            }
+            .await;
+            match result {
+                Err(e) if attempt < ATTEMPTS && e.is_transient() => attempt += 1,
+                outcome => return Ok(outcome?),
+            }
+        }
     }
 }

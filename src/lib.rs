@@ -1,14 +1,19 @@
 //! Pledgeline: track commitments across official documents over time.
 //!
-//! Data flows one way: files → [`ingest`] (decode, parse, lay out; pure) → [`corpus`]
-//! (batches, one transaction per file) → [`store`] (PostgreSQL) ← [`web`] (pages).
+//! Data flows one way: files → [`ingest`] (decode, parse, lay out; pure) → [`extract`]
+//! (units, kinds, attributes; pure) → [`corpus`] (batches, one transaction per file) →
+//! [`store`] (PostgreSQL) ← [`web`] (pages).
 //! [`db`] runs the embedded PostgreSQL cluster or connects to `DATABASE_URL`.
+
+#[macro_use]
+mod macros;
 
 pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod db;
 pub mod demo;
+pub mod extract;
 pub mod ingest;
 pub mod startup;
 pub mod store;

@@ -242,6 +242,14 @@ pub async fn count(conn: &mut PgConnection) -> Result<i64, StoreError> {
     Ok(n)
 }
 
+/// Every stored document's id, in id order.
+pub async fn ids(conn: &mut PgConnection) -> Result<Vec<DocumentId>, StoreError> {
+    let ids = sqlx::query_scalar!("SELECT id FROM documents ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ids.into_iter().map(DocumentId).collect())
+}
+
 /// One stored document with every field.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {

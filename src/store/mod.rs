@@ -1,8 +1,10 @@
 //! The only module that speaks SQL. Each query is a small function taking a connection or a
 //! transaction (`&mut PgConnection`), grouped by table.
 
+pub mod commitments;
 pub mod documents;
 
+pub use commitments::CommitmentId;
 pub use documents::DocumentId;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,10 +1,9 @@
 //! The embedded cluster's life cycle, each test on a data directory of its own.
 
-use pledgeline::corpus;
 use pledgeline::db::{self, Cluster, Database, DatabaseTarget, Lease, Status};
 use sqlx::Connection;
 
-use crate::helpers::{SEED_2011, sample, scratch_dir};
+use crate::helpers::{SEED_2011, corpus_of, sample, scratch_dir};
 
 /// A throwaway cluster in a scratch folder of its own (not started yet).
 fn new_cluster() -> (tempfile::TempDir, Cluster) {
@@ -50,7 +49,8 @@ async fn data_survives_a_restart() {
         pg_bin_dir: None,
     };
     let database = Database::open(&target).await.unwrap();
-    corpus::ingest_path(&database.pool, &sample(SEED_2011), 1 << 24)
+    corpus_of(&database.pool)
+        .ingest_path(&sample(SEED_2011))
         .await
         .outcome
         .unwrap();

@@ -10,7 +10,9 @@ use std::sync::{Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection, PgPool};
 
+use pledgeline::corpus::Corpus;
 use pledgeline::db::{self, Cluster, Lease};
+use pledgeline::extract::Extractor;
 
 /// Where the shared test cluster and scratch folders live: `target/tmp`, unless the server
 /// account can't enter it (a checkout under root's home) or its socket path would be too
@@ -236,7 +238,7 @@ impl TestApp {
 
     /// Ingest a file from disk into this app's database.
     pub async fn ingest(&self, path: &Path) -> pledgeline::corpus::FileReport {
-        pledgeline::corpus::ingest_path(&self.db.pool, path, 16 << 20).await
+        corpus_of(&self.db.pool).ingest_path(path).await
     }
 }
 
@@ -270,3 +272,8 @@ pub const SEED_2012: &str = "000_6fb1bf50eb2ac061.txt";
 pub const SEED_2011: &str = "001_e246b652d2346690.txt";
 pub const TITLE_2012: &str = "中哈总理第一次定期会晤联合公报";
 pub const TITLE_2011: &str = "中华人民共和国和哈萨克斯坦共和国关于发展全面战略伙伴关系的联合声明";
+
+/// The corpus over a pool, with the built-in lexicon and a 16 MiB file limit.
+pub fn corpus_of(pool: &PgPool) -> Corpus {
+    Corpus::new(pool.clone(), Extractor::embedded()).with_max_bytes(16 << 20)
+}

@@ -1,7 +1,7 @@
 use pledgeline::corpus::{self, CorpusError, Summary};
 use pledgeline::store::documents::{self, Stored};
 
-use crate::helpers::{SEED_2011, SEED_2012, fixture, fresh_db, sample, scratch_dir};
+use crate::helpers::{SEED_2011, SEED_2012, corpus_of, fixture, fresh_db, sample, scratch_dir};
 
 async fn count(pool: &sqlx::PgPool) -> i64 {
     let mut conn = pool.acquire().await.unwrap();
@@ -11,7 +11,7 @@ async fn count(pool: &sqlx::PgPool) -> i64 {
 #[tokio::test]
 async fn seeds_are_stored_with_their_fields_and_layout() {
     let db = fresh_db().await;
-    let report = corpus::ingest_path(&db.pool, &sample(SEED_2012), 1 << 24).await;
+    let report = corpus_of(&db.pool).ingest_path(&sample(SEED_2012)).await;
     let stored = report.outcome.expect("ingests");
     let [Stored::Inserted(id)] = stored[..] else {
         panic!("one new document: {stored:?}")
@@ -66,23 +66,22 @@ async fn seeds_are_stored_with_their_fields_and_layout() {
 #[tokio::test]
 async fn re_ingesting_the_same_content_is_unchanged_and_keeps_the_id() {
     let db = fresh_db().await;
-    let first = corpus::ingest_path(&db.pool, &sample(SEED_2011), 1 << 24)
+    let first = corpus_of(&db.pool)
+        .ingest_path(&sample(SEED_2011))
         .await
         .outcome
         .unwrap();
-    let again = corpus::ingest_path(&db.pool, &sample(SEED_2011), 1 << 24)
+    let again = corpus_of(&db.pool)
+        .ingest_path(&sample(SEED_2011))
         .await
         .outcome
         .unwrap();
     // The same article GB18030-encoded is the same content.
-    let gb = corpus::ingest_path(
-        &db.pool,
-        &fixture("001_e246b652d2346690.gb18030.txt"),
-        1 << 24,
-    )
-    .await
-    .outcome
-    .unwrap();
+    let gb = corpus_of(&db.pool)
+        .ingest_path(&fixture("001_e246b652d2346690.gb18030.txt"))
+        .await
+        .outcome
+        .unwrap();
     let id = first[0].id();
     assert!(matches!(first[..], [Stored::Inserted(_)]));
     assert_eq!(again, vec![Stored::Unchanged(id)]);
@@ -93,7 +92,9 @@ async fn re_ingesting_the_same_content_is_unchanged_and_keeps_the_id() {
 #[tokio::test]
 async fn a_multi_article_file_stores_every_article() {
     let db = fresh_db().await;
-    let report = corpus::ingest_path(&db.pool, &fixture("multi_article_crlf.txt"), 1 << 24).await;
+    let report = corpus_of(&db.pool)
+        .ingest_path(&fixture("multi_article_crlf.txt"))
+        .await;
     let stored = report.outcome.expect("ingests");
     assert!(stored.len() >= 2);
     assert!(stored.iter().all(|s| matches!(s, Stored::Inserted(_))));
@@ -125,7 +126,7 @@ async fn a_bad_batch_reports_each_file_and_keeps_going() {
         summary.add(m);
     }
     for f in &files {
-        let report = corpus::ingest_path(&db.pool, f, 1 << 24).await;
+        let report = corpus_of(&db.pool).ingest_path(f).await;
         if f == &good {
             assert!(report.outcome.is_ok());
         } else {
@@ -155,7 +156,7 @@ async fn a_file_lands_whole_or_not_at_all() {
     let broken = "〖ZQ/总期〗1〖-ZQ/总期〗\n〖RQ/日期〗20120405〖-RQ/日期〗\n〖BT/标题〗无正文〖-BT/标题〗\n";
     let file = dir.path().join("two.txt");
     std::fs::write(&file, format!("{seed}\n{broken}")).unwrap();
-    let report = corpus::ingest_path(&db.pool, &file, 1 << 24).await;
+    let report = corpus_of(&db.pool).ingest_path(&file).await;
     assert!(report.outcome.is_err());
     assert_eq!(count(&db.pool).await, 0);
 }
@@ -163,7 +164,8 @@ async fn a_file_lands_whole_or_not_at_all() {
 #[tokio::test]
 async fn a_stored_body_never_changes() {
     let db = fresh_db().await;
-    let stored = corpus::ingest_path(&db.pool, &sample(SEED_2012), 1 << 24)
+    let stored = corpus_of(&db.pool)
+        .ingest_path(&sample(SEED_2012))
         .await
         .outcome
         .unwrap();
@@ -188,10 +190,7 @@ async fn text_files_keep_partial_dates_with_their_precision() {
         (&md, "会谈纪要", "2015-06", "month"),
         (&plain, "联合声明", "2014-05-20", "day"),
     ] {
-        let stored = corpus::ingest_path(&db.pool, file, 1 << 24)
-            .await
-            .outcome
-            .unwrap();
+        let stored = corpus_of(&db.pool).ingest_path(file).await.outcome.unwrap();
         let doc = documents::get(&mut conn, stored[0].id())
             .await
             .unwrap()

@@ -1,0 +1,148 @@
+//! Actors: who makes a statement, normalised to canonical parties.
+//!
+//! `both` stands for all parties of the document (双方, 两国, 中哈 …); a single party is its
+//! code (中方, 中国, 中华人民共和国 → `CN`). The subject is read from the clause up to its head
+//! cue; a clause without one inherits the actors of its context (see [`super::Builder`]).
+//! Sub-actors are the roles of `actors.toml` (heads of state, governments, enterprises,
+//! banks …) named anywhere in the clause.
+
+use super::lexicon::{ActorRef, Lexicon};
+use super::units::{Clause, Pos, Tokenised};
+
+/// The canonical actor for "all parties of the document".
+pub const BOTH: &str = "both";
+
+/// What a token names: the token itself, else its longest prefix of two or more characters
+/// that names a party or all parties (两国元首 → both, 中方企业 → CN, 中哈总理定期会晤 → both).
+fn parties_of_word(lex: &Lexicon, word: &str) -> Option<ActorRef> {
+    let non_role = |w: &str| {
+        lex.actor_words
+            .get(w)
+            .filter(|r| !matches!(r, ActorRef::Role(_)))
+            .copied()
+    };
+    if let Some(r) = non_role(word) {
+        return Some(r);
+    }
+    let ends: Vec<usize> = word.char_indices().map(|(b, _)| b).skip(2).collect();
+    ends.into_iter().rev().find_map(|b| non_role(&word[..b]))
+}
+
+/// The parties of a document, as indexes into [`Lexicon::parties`] in lexicon order: those
+/// named in the title when it names two or more, else the title's party plus the parties the
+/// body names at least twice (at most four).
+pub fn document_parties(lex: &Lexicon, title: &str, sentences: &[Tokenised]) -> Vec<usize> {
+    let mut in_title: Vec<usize> = Vec::new();
+    for (word, actor) in &lex.actor_words {
+        if !title.contains(word.as_str()) {
+            continue;
+        }
+        match *actor {
+            ActorRef::Party(i) => in_title.push(i),
+            ActorRef::Pair(a, b) => in_title.extend([a, b]),
+            _ => {}
+        }
+    }
+    in_title.sort_unstable();
+    in_title.dedup();
+    if in_title.len() >= 2 {
+        return in_title;
+    }
+    let mut counts = vec![0usize; lex.parties.len()];
+    for s in sentences {
+        for t in &s.tokens {
+            match lex.actor_words.get(s.word(t)) {
+                Some(ActorRef::Party(i)) => counts[*i] += 1,
+                Some(ActorRef::Pair(a, b)) => {
+                    counts[*a] += 1;
+                    counts[*b] += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut ranked: Vec<usize> = (0..counts.len())
+        .filter(|&i| counts[i] >= 2 && !in_title.contains(&i))
+        .collect();
+    ranked.sort_by_key(|&i| (std::cmp::Reverse(counts[i]), i));
+    let mut parties = in_title;
+    parties.extend(
+        ranked
+            .into_iter()
+            .take(4usize.saturating_sub(parties.len())),
+    );
+    parties.sort_unstable();
+    parties
+}
+
+/// The actors named as the clause's subject (before its head cue, else before its first
+/// verb), or `None` when it names none.
+pub fn clause_actors(
+    lex: &Lexicon,
+    sentence: &Tokenised,
+    clause: &Clause,
+    head_start: Option<usize>,
+    doc_parties: &[usize],
+) -> Option<Vec<String>> {
+    let end = head_start.unwrap_or_else(|| {
+        sentence
+            .tokens_in(clause.start, clause.end)
+            .find(|t| t.pos == Pos::Verb)
+            .map_or(clause.end, |t| t.start)
+    });
+    let mut both = false;
+    let mut parties: Vec<usize> = Vec::new();
+    for t in sentence.tokens_in(clause.start, end.max(clause.start)) {
+        match parties_of_word(lex, sentence.word(t)) {
+            Some(ActorRef::Both) => both = true,
+            Some(ActorRef::Party(i)) => parties.push(i),
+            Some(ActorRef::Pair(a, b)) => {
+                if doc_parties.contains(&a) && doc_parties.contains(&b) {
+                    both = true;
+                } else {
+                    parties.extend([a, b]);
+                }
+            }
+            _ => {}
+        }
+    }
+    parties.sort_unstable();
+    parties.dedup();
+    if both || (parties.len() >= 2 && parties == doc_parties) {
+        return Some(vec![BOTH.to_owned()]);
+    }
+    if parties.is_empty() {
+        return None;
+    }
+    Some(
+        parties
+            .iter()
+            .map(|&i| lex.parties[i].code.clone())
+            .collect(),
+    )
+}
+
+/// Role ids of the sub-actors named in the clause, in order of first mention.
+pub fn sub_actors(lex: &Lexicon, sentence: &Tokenised, clause: &Clause) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in sentence.tokens_in(clause.start, clause.end) {
+        let word = sentence.word(t);
+        let role = match lex.actor_words.get(word) {
+            Some(ActorRef::Role(i)) => Some(*i),
+            // A word such as 两国银行 that is not itself listed: find a role word it ends with.
+            _ if word.chars().count() >= 3 => lex.roles.iter().position(|r| {
+                r.words
+                    .iter()
+                    .any(|w| word.ends_with(w.as_str()) && w.len() < word.len())
+            }),
+            _ => None,
+        };
+        if let Some(i) = role {
+            let id = &lex.roles[i].id;
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,457 @@
+//! Classification of a unit from its cue words (`lexicon/cues.toml`).
+//!
+//! The rules, in order:
+//! 1. **Head cue.** The earliest *head* cue of the clause decides the kind: a governing
+//!    predicate such as 决定 / 将 (commitment), 重申 (reaffirmation), 支持 / 欢迎 (support),
+//!    认为 / 指出 / 高度评价 (assessment). A phrase cue beats the words inside it (表示满意 is an
+//!    assessment, not 表示 + 满意; 将是 is a prediction, not 将). Because the earliest head
+//!    wins, a frame such as "双方指出，…对确保…意义重大" stays an assessment although 确保
+//!    appears later.
+//! 2. **Continuation.** A clause opening with a connective (并, 以及 …) and no head cue of its
+//!    own takes the kind and modality of the clause before it.
+//! 3. **Hedge only.** A clause whose only cues are hedges (探讨, 可行性 …) is a weak commitment.
+//! 4. **Time signals.** With no head cue, a deadline, a future due date, a recurrence or an
+//!    urgency word (尽快) makes a moderate commitment, unless the clause is explicitly past
+//!    (了, 已).
+//! 5. **Plain evidence.** Otherwise past markers (了, 已, 已经) or a past date make a reported
+//!    fact; assessment predicates (…具有重要意义, 举措) an assessment; event verbs (举行, 签署)
+//!    a reported fact; nothing at all, background.
+//!
+//! Modality: a pledge is `weak` when any hedge appears, otherwise the head cue's modality
+//! (reaffirmations take the strongest pledge cue of the clause, `strong` by default).
+//! Confidence starts from how the kind was decided and drops when head cues of other kinds
+//! compete, when the kind was inherited, and when the sentence is truncated.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::lexicon::{CueKind, Lexicon, Tier};
+use super::time::{TimeExpr, TimeKind};
+use super::units::{Clause, Pos, Tokenised};
+use super::{Kind, Modality, Recurrence, TimeMention, Timing, Unit};
+use crate::ingest::{DatePrecision, PartialDate, Span};
+
+/// A cue occurrence in a sentence (compact char offsets).
+#[derive(Debug, Clone)]
+pub struct CueHit {
+    pub start: usize,
+    pub end: usize,
+    pub word: String,
+    pub cue_kind: CueKind,
+    pub tier: Tier,
+    pub modality: Option<Modality>,
+}
+
+/// Every cue in a sentence: whole-token words and phrases starting at a token boundary;
+/// words inside a phrase hit are dropped in favour of the phrase.
+pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
+    let hit = |start: usize, end: usize, word: &str, group: usize| {
+        let g = &lex.cues[group];
+        CueHit {
+            start,
+            end,
+            word: word.to_owned(),
+            cue_kind: g.kind,
+            tier: g.tier,
+            modality: g.modality,
+        }
+    };
+    let chars = &sentence.sentence.chars;
+    let token_start = |i: usize| sentence.tokens.iter().any(|t| t.start == i);
+    let phrases: Vec<CueHit> = lex
+        .cue_phrases
+        .find_overlapping(chars)
+        .into_iter()
+        .filter(|h| token_start(h.start))
+        .map(|h| {
+            let word: String = chars[h.start..h.end].iter().collect();
+            hit(h.start, h.end, &word, h.value)
+        })
+        .collect();
+    let covered = |start: usize, end: usize, len: usize| {
+        phrases
+            .iter()
+            .any(|p| p.start <= start && end <= p.end && p.end - p.start > len)
+    };
+    let tokens = &sentence.tokens;
+    let mut hits: Vec<CueHit> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let word = sentence.word(t);
+        if covered(t.start, t.end, t.end - t.start) {
+            continue;
+        }
+        if let Some(&group) = lex.cue_words.get(word) {
+            // 将 / 把 before a noun marks an object, not the future.
+            let object_marker = lex.object_markers.contains(word)
+                && tokens.get(i + 1).is_some_and(|n| {
+                    let next = sentence.word(n);
+                    matches!(
+                        n.pos,
+                        Pos::Noun
+                            | Pos::Place
+                            | Pos::Organisation
+                            | Pos::ProperNoun
+                            | Pos::Person
+                            | Pos::Idiom
+                    ) && !lex.cue_words.contains_key(next)
+                        && !lex.adverbs.iter().any(|a| next.starts_with(a.as_str()))
+                });
+            if !object_marker {
+                hits.push(hit(t.start, t.end, word, group));
+            }
+            continue;
+        }
+        // An adverb glued to a cue in one token (积极支持): the cue is the tail.
+        if let Some((adverb_len, group)) = lex.adverbs.iter().find_map(|a| {
+            let tail = word.strip_prefix(a.as_str())?;
+            Some((a.chars().count(), *lex.cue_words.get(tail)?))
+        }) {
+            let start = t.start + adverb_len;
+            let cue: String = chars[start..t.end].iter().collect();
+            hits.push(hit(start, t.end, &cue, group));
+            continue;
+        }
+        // A compound ending in plain evidence (法律基础 → 基础) still counts as evidence.
+        let n = t.end - t.start;
+        if n >= 3
+            && let Some((len, group)) = (2..n).rev().find_map(|len| {
+                let tail_start = word.char_indices().nth(n - len)?.0;
+                let group = *lex.cue_words.get(&word[tail_start..])?;
+                (lex.cues[group].tier == Tier::Plain).then_some((len, group))
+            })
+        {
+            let start = t.end - len;
+            let cue: String = chars[start..t.end].iter().collect();
+            hits.push(hit(start, t.end, &cue, group));
+        }
+    }
+    hits.extend(
+        phrases
+            .iter()
+            .filter(|p| !covered(p.start, p.end, p.end - p.start))
+            .cloned(),
+    );
+    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+    hits.dedup_by_key(|h| h.start);
+    hits.retain(|h| !neutralised(lex, sentence, h));
+    hits
+}
+
+/// A hit on a `[[not_cue]]` word opening a clause whose `until` word follows in the sentence.
+fn neutralised(lex: &Lexicon, sentence: &Tokenised, hit: &CueHit) -> bool {
+    let chars = &sentence.sentence.chars;
+    let opens_clause = hit.start == 0 || matches!(chars[hit.start - 1], '，' | '：' | '；');
+    opens_clause
+        && lex.not_cues.iter().any(|n| {
+            n.word == hit.word
+                && sentence.sentence.text[byte_at(&sentence.sentence.text, hit.end)..]
+                    .contains(n.until.as_str())
+        })
+}
+
+fn byte_at(text: &str, char_index: usize) -> usize {
+    text.char_indices()
+        .nth(char_index)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+/// How the kind was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    Head,
+    Inherited,
+    Hedge,
+    /// Plain evidence; `explicit_past` when 了 / 已 marked it.
+    Plain {
+        explicit_past: bool,
+    },
+    Nothing,
+}
+
+/// A cue as reported with the unit (clause-relative char offsets).
+#[derive(Debug, Clone)]
+pub struct ClassCue {
+    pub word: String,
+    pub kind: Kind,
+    pub role: &'static str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The outcome of classification.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub kind: Kind,
+    pub modality: Modality,
+    pub confidence: f32,
+    pub basis: Basis,
+    pub cues: Vec<ClassCue>,
+    /// Sentence char offset of the deciding head cue.
+    pub head_start: Option<usize>,
+}
+
+const PAST_MARKERS: &[&str] = &["了", "已", "已经", "举行了", "进行了", "签署了"];
+
+fn strength(m: Option<Modality>) -> u8 {
+    match m {
+        Some(Modality::Strong) => 3,
+        Some(Modality::Moderate) => 2,
+        Some(Modality::Weak) => 1,
+        _ => 0,
+    }
+}
+
+/// Classifies one clause of a sentence.
+pub fn classify(
+    _lex: &Lexicon,
+    sentence: &Tokenised,
+    hits: &[CueHit],
+    clause: &Clause,
+    previous_clause: Option<&Unit>,
+) -> Class {
+    let in_clause: Vec<&CueHit> = hits
+        .iter()
+        .filter(|h| h.start >= clause.start && h.end <= clause.end)
+        .collect();
+    let role = |t: Tier| match t {
+        Tier::Head => "head",
+        Tier::Plain => "plain",
+        Tier::Hedge => "hedge",
+    };
+    let mut cues: Vec<ClassCue> = in_clause
+        .iter()
+        .map(|h| ClassCue {
+            word: h.word.clone(),
+            kind: h.cue_kind.kind(),
+            role: role(h.tier),
+            start: h.start - clause.start,
+            end: h.end - clause.start,
+        })
+        .collect();
+    let heads: Vec<&&CueHit> = in_clause.iter().filter(|h| h.tier == Tier::Head).collect();
+    let hedged = in_clause.iter().any(|h| h.tier == Tier::Hedge);
+    let truncation = if sentence.sentence.truncated {
+        0.85
+    } else {
+        1.0
+    };
+
+    if let Some(&&first) = heads.first() {
+        let head = framed_pledge(sentence, &heads, first).unwrap_or(first);
+        let kind = head.cue_kind.kind();
+        let modality = if !kind.is_pledge() {
+            Modality::None
+        } else if hedged {
+            Modality::Weak
+        } else if kind == Kind::Reaffirmation {
+            heads
+                .iter()
+                .filter(|h| h.cue_kind != CueKind::Reaffirmation && h.cue_kind.kind().is_pledge())
+                .map(|h| h.modality)
+                .max_by_key(|m| strength(*m))
+                .flatten()
+                .unwrap_or(Modality::Strong)
+        } else {
+            head.modality.unwrap_or(Modality::Moderate)
+        };
+        let competing = heads.iter().any(|h| {
+            let k = h.cue_kind.kind();
+            k != kind && !(k.is_pledge() && kind.is_pledge())
+        });
+        let confidence = if competing { 0.75 } else { 0.9 };
+        return Class {
+            kind,
+            modality,
+            confidence: confidence * truncation,
+            basis: Basis::Head,
+            cues,
+            head_start: Some(head.start),
+        };
+    }
+    if clause.continuation
+        && let Some(prev) = previous_clause
+        && prev.kind != Kind::Background
+    {
+        cues.push(ClassCue {
+            word: String::new(),
+            kind: prev.kind,
+            role: "inherited",
+            start: 0,
+            end: 0,
+        });
+        return Class {
+            kind: prev.kind,
+            modality: if hedged && prev.kind.is_pledge() {
+                Modality::Weak
+            } else {
+                prev.modality
+            },
+            confidence: prev.confidence * 0.9,
+            basis: Basis::Inherited,
+            cues,
+            head_start: None,
+        };
+    }
+    if hedged {
+        return Class {
+            kind: Kind::Commitment,
+            modality: Modality::Weak,
+            confidence: 0.6 * truncation,
+            basis: Basis::Hedge,
+            cues,
+            head_start: None,
+        };
+    }
+    let explicit_past = in_clause
+        .iter()
+        .any(|h| h.cue_kind == CueKind::Fact && PAST_MARKERS.contains(&h.word.as_str()));
+    // Chinese puts the predicate last: the last plain cue decides between fact and assessment.
+    let last = in_clause
+        .iter()
+        .rev()
+        .find(|h| matches!(h.cue_kind, CueKind::Fact | CueKind::Assessment));
+    let (kind, confidence, basis) = match last.map(|h| h.cue_kind) {
+        Some(CueKind::Assessment) => (Kind::Assessment, 0.6, Basis::Plain { explicit_past }),
+        Some(_) if explicit_past => (Kind::ReportedFact, 0.7, Basis::Plain { explicit_past }),
+        Some(_) => (Kind::ReportedFact, 0.55, Basis::Plain { explicit_past }),
+        None => (Kind::Background, 0.5, Basis::Nothing),
+    };
+    Class {
+        kind,
+        modality: Modality::None,
+        confidence: confidence * truncation,
+        basis,
+        cues,
+        head_start: None,
+    }
+}
+
+/// "双方强调，将…": an assessment frame whose complement opens with a strong commitment cue
+/// states that commitment.
+fn framed_pledge<'h>(
+    sentence: &Tokenised,
+    heads: &[&&'h CueHit],
+    frame: &'h CueHit,
+) -> Option<&'h CueHit> {
+    if frame.cue_kind != CueKind::Assessment
+        || sentence.sentence.chars.get(frame.end) != Some(&'，')
+    {
+        return None;
+    }
+    heads
+        .iter()
+        .map(|h| **h)
+        .find(|h| h.start > frame.end && h.start <= frame.end + 3)
+        .filter(|h| h.cue_kind == CueKind::Commitment && h.modality == Some(Modality::Strong))
+}
+
+/// Applies rule 4 (time signals) and past dates once the unit's timing is known.
+pub fn with_time_signals(mut class: Class, timing: &Timing) -> Class {
+    let undecided = matches!(
+        class.basis,
+        Basis::Nothing
+            | Basis::Plain {
+                explicit_past: false
+            }
+    );
+    let future = timing.deadline.is_some()
+        || timing.due.is_some()
+        || timing.recurrence.is_some()
+        || timing.urgency.is_some();
+    if undecided && future {
+        class.kind = Kind::Commitment;
+        class.modality = Modality::Moderate;
+        class.confidence = class.confidence.max(0.6);
+    } else if class.basis == Basis::Nothing && !timing.past.is_empty() {
+        class.kind = Kind::ReportedFact;
+        class.confidence = 0.6;
+    }
+    class
+}
+
+/// The last day of a partial date's period.
+pub fn period_end(d: PartialDate) -> NaiveDate {
+    let y = d.date.year();
+    match d.precision {
+        DatePrecision::Day => d.date,
+        DatePrecision::Month => {
+            let (ny, nm) = if d.date.month() == 12 {
+                (y + 1, 1)
+            } else {
+                (y, d.date.month() + 1)
+            };
+            NaiveDate::from_ymd_opt(ny, nm, 1)
+                .and_then(|n| n.pred_opt())
+                .unwrap_or(d.date)
+        }
+        DatePrecision::Year => NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(d.date),
+    }
+}
+
+/// Sorts a unit's time expressions into deadline, due date, recurrence, urgency and past dates,
+/// relative to the document's date. `to_body` maps clause offsets to body offsets.
+pub fn timing(
+    times: &[TimeExpr],
+    kind: Kind,
+    reference: Option<NaiveDate>,
+    to_body: &dyn Fn(usize, usize) -> Span,
+) -> Timing {
+    let mut timing = Timing::default();
+    for t in times {
+        let role = if t.in_name {
+            "name"
+        } else {
+            match t.kind {
+                TimeKind::Deadline => match t.date {
+                    Some(d) if timing.deadline.is_none() => {
+                        timing.deadline = Some(d);
+                        "deadline"
+                    }
+                    _ => "deadline",
+                },
+                TimeKind::Recurrence => {
+                    timing.recurrence.get_or_insert(Recurrence {
+                        every: t.every.unwrap_or(1),
+                        unit: t.unit.unwrap_or(super::time::PeriodUnit::Year),
+                    });
+                    "recurrence"
+                }
+                TimeKind::Urgency => {
+                    timing.urgency.get_or_insert_with(|| t.text.clone());
+                    "urgency"
+                }
+                TimeKind::Date | TimeKind::Period => {
+                    let Some(d) = t.date else { continue };
+                    let last = period_end(t.until.unwrap_or(d));
+                    let is_period = t.kind == TimeKind::Period;
+                    match reference {
+                        Some(r) if last < r => {
+                            timing.past.push(d);
+                            "past"
+                        }
+                        Some(r) if d.date > r && !is_period => {
+                            timing.due.get_or_insert(d);
+                            "due"
+                        }
+                        _ if is_period => "period",
+                        _ if kind.is_pledge() => {
+                            timing.due.get_or_insert(d);
+                            "due"
+                        }
+                        _ => {
+                            timing.past.push(d);
+                            "past"
+                        }
+                    }
+                }
+            }
+        };
+        let span = to_body(t.start, t.end);
+        timing.mentions.push(TimeMention {
+            text: t.text.clone(),
+            role: role.to_owned(),
+            start: span.start,
+            end: span.end,
+        });
+    }
+    timing
+}

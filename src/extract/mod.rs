@@ -1,0 +1,495 @@
+//! Extract layer: finds the statements of a document and describes each one as a structured
+//! unit (a possible commitment). Pure and synchronous: text and values in, values out.
+//!
+//! Per document, [`Extractor::extract`]
+//! 1. builds an *analysis text* aligned character for character with the stored body
+//!    ([`normalize`]): traditional characters converted to simplified (OpenCC / MediaWiki
+//!    tables via `zhconv`), ASCII punctuation used as Chinese punctuation made full-width;
+//! 2. splits paragraphs into sentences and clauses ([`units`]), skipping web-page clutter
+//!    lines, keeping quotes and brackets intact, and flagging a truncated last sentence;
+//! 3. segments each sentence once with jieba (part-of-speech tags, domain dictionary);
+//! 4. classifies each clause from its cue words ([`classify`]) and reads its attributes:
+//!    actors ([`actors`]), topic ([`topics`]), quantitative targets ([`quantity`]), time
+//!    ([`time`]), named instruments and organisations ([`instruments`]), keywords and search
+//!    terms ([`keywords`]).
+//!
+//! Every offset in a [`Unit`] is a character offset into the stored body, end exclusive.
+//! The rules are general and driven by the data files of `lexicon/` ([`lexicon`]).
+
+pub mod actors;
+pub mod classify;
+pub mod instruments;
+pub mod keywords;
+pub mod lexicon;
+pub mod normalize;
+pub mod quantity;
+pub mod time;
+pub mod topics;
+pub mod units;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{Block, PartialDate, Span};
+pub use lexicon::{Lexicon, LexiconError, LexiconSource};
+
+/// Bumped whenever the extraction rules change in a way that changes results.
+pub const EXTRACTOR_VERSION: i32 = 1;
+
+string_enum! {
+    /// What kind of statement a unit is.
+    pub enum Kind ("unit kind") {
+        /// A party states a future action, obligation, target or a position it will hold.
+        Commitment => "commitment",
+        /// An explicit restatement of a commitment or position (重申 …).
+        Reaffirmation => "reaffirmation",
+        /// A party declares support for or welcomes something (支持, 欢迎 …).
+        Support => "support",
+        /// An evaluation, view or finding (认为, 指出, 高度评价, …具有重要意义).
+        Assessment => "assessment",
+        /// A report of something that happened or exists (举行了, 签署了 …).
+        ReportedFact => "reported_fact",
+        /// Framing or other text.
+        Background => "background",
+    }
+}
+
+impl Kind {
+    /// Commitments, reaffirmations and support: statements about what a party will do or hold.
+    pub const fn is_pledge(self) -> bool {
+        matches!(self, Self::Commitment | Self::Reaffirmation | Self::Support)
+    }
+}
+
+string_enum! {
+    /// How binding a pledge is worded.
+    pub enum Modality ("modality") {
+        /// 决定, 商定, 将, 确保, 承诺 …
+        Strong => "strong",
+        /// 愿, 支持, 鼓励, 希望 …
+        Moderate => "moderate",
+        /// 探讨, …的可能性, 可行性 …
+        Weak => "weak",
+        /// Not a pledge (assessments, facts, background).
+        None => "none",
+    }
+}
+
+/// A cue word that took part in classifying a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    pub word: String,
+    /// The kind the cue votes for.
+    pub kind: Kind,
+    /// `head`, `plain`, `hedge`, or `inherited` for a clause that took its kind from the
+    /// clause before it.
+    pub role: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A quantitative target or value found in a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetValue {
+    /// What is measured, as written ("双边贸易额").
+    pub metric: Option<String>,
+    pub kind: quantity::QuantityKind,
+    /// Normalised value: 400亿美元 → 40 000 000 000; 30% → 30.
+    pub amount: f64,
+    /// Upper bound of a range.
+    pub high: Option<f64>,
+    /// ISO currency code, `%`, or a unit of measure.
+    pub unit: String,
+    /// The currency when `kind` is money.
+    pub currency: Option<String>,
+    pub comparator: quantity::Comparator,
+    pub direction: Option<quantity::Direction>,
+    /// The unit's deadline, when it has one.
+    pub deadline: Option<PartialDate>,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A recurrence such as 每两年举行一次 (every 2 years).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub every: u32,
+    pub unit: time::PeriodUnit,
+}
+
+/// A time expression as found, with its role for this unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeMention {
+    pub text: String,
+    /// `deadline`, `due`, `past`, `period`, `recurrence`, `urgency` or `name`.
+    pub role: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a unit says about time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// "By" date: 到2015年 / 2015年前 → 2015 (by the end of the period).
+    pub deadline: Option<PartialDate>,
+    /// When something is due to happen: 将于2014年举行 → 2014.
+    pub due: Option<PartialDate>,
+    pub recurrence: Option<Recurrence>,
+    /// Open-ended urgency (尽快, 尽早 …), as written.
+    pub urgency: Option<String>,
+    /// Dates before the document's date: when reported facts happened.
+    pub past: Vec<PartialDate>,
+    pub mentions: Vec<TimeMention>,
+}
+
+/// A named instrument, project or organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instrument {
+    /// `document` (a title in 《》), `name` (a name in “”) or `organisation`.
+    pub kind: String,
+    /// As written (inside the brackets).
+    pub text: String,
+    /// Matching key: party prefixes stripped, hyphenated place pairs ordered, aliases
+    /// resolved (`org:sco`).
+    pub key: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One statement of a document: a sentence, or a clause of a sentence that carries several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Position among the document's units, from 0.
+    pub ordinal: u32,
+    /// Index of the paragraph block.
+    pub block: u32,
+    /// The unit's range in the body.
+    pub span: Span,
+    /// The enclosing sentence's range (equal to `span` unless the unit is a clause).
+    pub sentence: Span,
+    /// Verbatim body text.
+    pub text: String,
+    /// The text that was analysed: simplified, full-width punctuation, line breaks removed.
+    pub analysis_text: String,
+    pub kind: Kind,
+    pub modality: Modality,
+    /// 0–1: how sure the rules are about `kind`.
+    pub confidence: f32,
+    /// Canonical parties: `both` or party codes (`CN`, `KZ` …).
+    pub actors: Vec<String>,
+    /// Topic id from `topics.toml`.
+    pub topic: String,
+    /// Content words ranked by importance, for linking.
+    pub keywords: Vec<String>,
+    /// jieba tokens and sub-words for full-text search, in order.
+    pub terms: Vec<String>,
+    pub attributes: Attributes,
+}
+
+/// The rest of what is known about a unit (stored as one JSON document).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attributes {
+    /// The sentence is the document's last and is cut off.
+    pub truncated: bool,
+    pub cues: Vec<Cue>,
+    /// The actors were not named in the unit but taken from its context.
+    pub actors_inherited: bool,
+    /// Role ids from `actors.toml` (head_of_state, enterprises, banks …).
+    pub sub_actors: Vec<String>,
+    /// Other topics the unit touches, strongest first.
+    pub secondary_topics: Vec<String>,
+    pub targets: Vec<TargetValue>,
+    pub timing: Timing,
+    pub instruments: Vec<Instrument>,
+}
+
+impl Unit {
+    /// Matching keys for candidate lookup: instrument keys and `metric:` keys of targets.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .attributes
+            .instruments
+            .iter()
+            .map(|i| i.key.clone())
+            .chain(
+                self.attributes
+                    .targets
+                    .iter()
+                    .filter_map(|t| t.metric.as_ref().map(|m| format!("metric:{m}"))),
+            )
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+/// What the extractor needs of a document.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentInput<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub blocks: &'a [Block],
+    /// Signing date, else publication date: separates due dates from past ones and
+    /// resolves 明年 and the like.
+    pub date: Option<NaiveDate>,
+}
+
+/// The units of one document and what was learnt about the document as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// Parties of the document (codes), e.g. `["CN", "KZ"]`: what `both` stands for.
+    pub parties: Vec<String>,
+    /// The body was (partly) in traditional characters.
+    pub traditional: bool,
+    pub units: Vec<Unit>,
+}
+
+/// The loaded lexicon and segmenter. Loading takes a while; make one per process and share it.
+pub struct Extractor {
+    lexicon: Lexicon,
+    jieba: Jieba,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor")
+            .field("fingerprint", &self.lexicon.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Default frequency for domain words added to jieba without one: high enough to keep
+/// names whole.
+const DOMAIN_WORD_FREQ: usize = 20_000;
+
+impl Extractor {
+    /// Loads the lexicon and jieba's dictionary with the domain words added.
+    pub fn load(source: &LexiconSource) -> Result<Self, LexiconError> {
+        let lexicon = Lexicon::load(source)?;
+        let mut jieba = Jieba::new();
+        jieba
+            .load_dict(&mut lexicon.dict.as_bytes())
+            .map_err(|e| LexiconError::Invalid {
+                file: "dict.txt".into(),
+                reason: e.to_string(),
+            })?;
+        for word in lexicon.extra_words() {
+            if !jieba.has_word(word) {
+                jieba.add_word(word, Some(DOMAIN_WORD_FREQ), Some("nz"));
+            }
+        }
+        Ok(Self { lexicon, jieba })
+    }
+
+    /// The extractor over the embedded lexicon, loaded on first use.
+    pub fn embedded() -> &'static Self {
+        static EMBEDDED: OnceLock<Extractor> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            Self::load(&LexiconSource::Embedded).expect("the embedded lexicon is checked by tests")
+        })
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn jieba(&self) -> &Jieba {
+        &self.jieba
+    }
+
+    /// Hex fingerprint of extractor version and lexicon: equal fingerprints give equal results.
+    pub fn fingerprint(&self) -> String {
+        format!("v{EXTRACTOR_VERSION}-{}", &self.lexicon.fingerprint[..16])
+    }
+
+    /// Extracts every unit of a document. Deterministic: the same input gives the same output.
+    pub fn extract(&self, doc: &DocumentInput<'_>) -> Extraction {
+        let analysis = normalize::AnalysisText::new(doc.body);
+        let sentences = units::sentences(&analysis, doc.blocks, &self.lexicon.clutter);
+        let tokenised: Vec<units::Tokenised> = sentences
+            .into_iter()
+            .map(|s| units::Tokenised::new(s, &self.jieba))
+            .collect();
+        let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
+        let ranks = keywords::TextRank::over(&self.lexicon, &tokenised);
+        let mut builder = Builder {
+            extractor: self,
+            doc,
+            analysis: &analysis,
+            parties: &parties,
+            ranks: &ranks,
+            units: Vec::new(),
+        };
+        for sentence in &tokenised {
+            builder.sentence(sentence);
+        }
+        Extraction {
+            parties: parties
+                .iter()
+                .map(|&i| self.lexicon.parties[i].code.clone())
+                .collect(),
+            traditional: analysis.converted,
+            units: builder.units,
+        }
+    }
+}
+
+/// State carried from unit to unit while a document is extracted.
+struct Builder<'a> {
+    extractor: &'a Extractor,
+    doc: &'a DocumentInput<'a>,
+    analysis: &'a normalize::AnalysisText,
+    parties: &'a [usize],
+    ranks: &'a keywords::TextRank,
+    units: Vec<Unit>,
+}
+
+impl Builder<'_> {
+    fn sentence(&mut self, sentence: &units::Tokenised) {
+        let lex = &self.extractor.lexicon;
+        let hits = classify::cue_hits(lex, sentence);
+        let clauses = units::clauses(lex, sentence, &hits);
+        let mut previous: Option<usize> = None;
+        for clause in clauses {
+            let context = previous.map(|i| &self.units[i]).or_else(|| {
+                self.units
+                    .last()
+                    .filter(|u| u.block as usize == sentence.sentence.block)
+            });
+            // A clause continuing a statement (并…, or a sentence after ；) inherits from the
+            // clause before it, in this sentence or the one before.
+            let inherit_from = previous.map(|i| &self.units[i]).or(if clause.continuation {
+                context
+            } else {
+                None
+            });
+            let unit = self.unit(sentence, &hits, clause, inherit_from, context);
+            self.units.push(unit);
+            previous = Some(self.units.len() - 1);
+        }
+    }
+
+    fn unit(
+        &self,
+        sentence: &units::Tokenised,
+        hits: &[classify::CueHit],
+        clause: units::Clause,
+        previous_clause: Option<&Unit>,
+        context: Option<&Unit>,
+    ) -> Unit {
+        let lex = &self.extractor.lexicon;
+        let s = &sentence.sentence;
+        let text_chars = &s.chars[clause.start..clause.end];
+        let clause_text: String = text_chars.iter().collect();
+        let body_span = s.body_span(clause.start, clause.end);
+        let to_body = |a: usize, b: usize| s.body_span(clause.start + a, clause.start + b);
+
+        let class = classify::classify(lex, sentence, hits, &clause, previous_clause);
+        let times = time::find_times(&clause_text, self.doc.date);
+        let timing = classify::timing(&times, class.kind, self.doc.date, &to_body);
+        let class = classify::with_time_signals(class, &timing);
+        let actor_set =
+            actors::clause_actors(lex, sentence, &clause, class.head_start, self.parties);
+        let (actor_list, inherited) = match actor_set {
+            Some(a) => (a, false),
+            None => (
+                context
+                    .map(|u| u.actors.clone())
+                    .unwrap_or_else(|| vec![actors::BOTH.to_owned()]),
+                true,
+            ),
+        };
+        let sub_actors = actors::sub_actors(lex, sentence, &clause);
+        let orgs = instruments::organisations(lex, text_chars);
+        let (topic, secondary_topics) = topics::topic_of(
+            lex,
+            sentence,
+            &clause,
+            &orgs,
+            context.map(|u| u.topic.as_str()),
+        );
+        let mut found = instruments::titles_and_names(lex, text_chars);
+        found.extend(
+            orgs.iter()
+                .map(|o| instruments::organisation_instrument(lex, text_chars, o)),
+        );
+        found.sort_by_key(|i| (i.start, i.end));
+        let instruments = found
+            .into_iter()
+            .map(|mut i| {
+                let span = to_body(i.start, i.end);
+                i.start = span.start;
+                i.end = span.end;
+                i
+            })
+            .collect();
+        let targets = quantity::find_targets(&clause_text)
+            .into_iter()
+            .map(|t| {
+                let q = &t.quantity;
+                let span = to_body(q.start, q.end);
+                TargetValue {
+                    metric: t.metric.clone(),
+                    kind: q.kind,
+                    amount: q.value,
+                    high: q.high,
+                    unit: q.unit.clone(),
+                    currency: (q.kind == quantity::QuantityKind::Money).then(|| q.unit.clone()),
+                    comparator: q.comparator,
+                    direction: t.direction,
+                    deadline: timing.deadline,
+                    text: q.text.clone(),
+                    start: span.start,
+                    end: span.end,
+                }
+            })
+            .collect();
+        let cues = class
+            .cues
+            .iter()
+            .map(|c| {
+                let span = to_body(c.start, c.end);
+                Cue {
+                    word: c.word.clone(),
+                    kind: c.kind,
+                    role: c.role.to_owned(),
+                    start: span.start,
+                    end: span.end,
+                }
+            })
+            .collect();
+        Unit {
+            ordinal: self.units.len() as u32,
+            block: s.block as u32,
+            span: body_span,
+            sentence: s.body_span(0, s.chars.len()),
+            text: self.analysis.body_slice(body_span),
+            analysis_text: clause_text,
+            kind: class.kind,
+            modality: class.modality,
+            confidence: class.confidence,
+            actors: actor_list,
+            topic,
+            keywords: keywords::keywords(lex, sentence, &clause, self.ranks),
+            terms: keywords::search_terms(&self.extractor.jieba, sentence, &clause),
+            attributes: Attributes {
+                truncated: s.truncated,
+                cues,
+                actors_inherited: inherited,
+                sub_actors,
+                secondary_topics,
+                targets,
+                timing,
+                instruments,
+            },
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Topic of a unit from the taxonomy of `topics.toml`: every token that is a topic word adds
+//! its weight (3 for `strong` words, 1 for `keywords`), every organisation named adds 2 to its
+//! topic. The highest score wins (ties go to the topic listed first); topics scoring at least
+//! half of it are kept as secondary. A unit without topic words takes its context's topic,
+//! else `political`.
+
+use super::lexicon::{Hit, Lexicon};
+use super::units::{Clause, Tokenised};
+
+/// Weight of an organisation for its topic.
+const ORGANISATION_WEIGHT: u32 = 2;
+/// Topic of a unit with neither topic words nor context.
+pub const DEFAULT_TOPIC: &str = "political";
+
+pub fn topic_of(
+    lex: &Lexicon,
+    sentence: &Tokenised,
+    clause: &Clause,
+    organisations: &[Hit<usize>],
+    context: Option<&str>,
+) -> (String, Vec<String>) {
+    let mut scores = vec![0u32; lex.topics.len()];
+    for t in sentence.tokens_in(clause.start, clause.end) {
+        if let Some(topics) = lex.topic_words.get(sentence.word(t)) {
+            for &(i, w) in topics {
+                scores[i] += w;
+            }
+        }
+    }
+    for o in organisations {
+        if let Some(i) = lex.organisations[o.value]
+            .topic
+            .as_deref()
+            .and_then(|t| lex.topic_index(t))
+        {
+            scores[i] += ORGANISATION_WEIGHT;
+        }
+    }
+    let best = (0..scores.len()).max_by_key(|&i| (scores[i], std::cmp::Reverse(i)));
+    match best {
+        Some(b) if scores[b] > 0 => {
+            let mut others: Vec<usize> = (0..scores.len())
+                .filter(|&i| i != b && scores[i] * 2 >= scores[b] && scores[i] > 0)
+                .collect();
+            others.sort_by_key(|&i| (std::cmp::Reverse(scores[i]), i));
+            (
+                lex.topics[b].id.clone(),
+                others
+                    .into_iter()
+                    .take(2)
+                    .map(|i| lex.topics[i].id.clone())
+                    .collect(),
+            )
+        }
+        _ => (context.unwrap_or(DEFAULT_TOPIC).to_owned(), Vec::new()),
+    }
+}

@@ -1,0 +1,548 @@
+//! Units: paragraphs split into sentences at 。！？； and sentences into clauses where one
+//! sentence carries several distinct statements ("…，并…", "…，以及…", "…，欢迎…").
+//!
+//! Work happens on a *compact* form of each paragraph: the analysis text of its non-clutter
+//! line segments with the line breaks and indentation between them (and white space next to
+//! Chinese characters) removed, plus a map from every compact character back to its body
+//! offset. Quotes and brackets are kept intact: a terminator inside a matched pair does not
+//! end a sentence, and closing marks after a terminator stay with its sentence.
+
+use jieba_rs::Jieba;
+
+use super::classify::CueHit;
+use super::lexicon::{Clutter, CueKind, Lexicon, Tier};
+use super::normalize::AnalysisText;
+use crate::ingest::{Block, BlockKind, Span};
+
+/// One sentence in compact form.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Index of the paragraph block.
+    pub block: usize,
+    /// Compact analysis characters.
+    pub chars: Vec<char>,
+    /// `chars` as a string (what jieba segments).
+    pub text: String,
+    /// Body offset of every compact character.
+    pub map: Vec<usize>,
+    /// The document's last sentence, cut off without final punctuation.
+    pub truncated: bool,
+    /// The sentence before it in the same paragraph ended with ；: it may continue it.
+    pub after_semicolon: bool,
+}
+
+impl Sentence {
+    /// The body span covering compact characters `a..b` (empty, at `a`, when `b <= a`).
+    pub fn body_span(&self, a: usize, b: usize) -> Span {
+        let len = self.map.len();
+        if len == 0 {
+            return Span { start: 0, end: 0 };
+        }
+        let b = b.min(len);
+        if b <= a {
+            let at = self.map[a.min(len - 1)];
+            return Span { start: at, end: at };
+        }
+        Span {
+            start: self.map[a],
+            end: self.map[b - 1] + 1,
+        }
+    }
+}
+
+/// Coarse part of speech from jieba's tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    Noun,
+    Place,
+    Organisation,
+    Person,
+    ProperNoun,
+    Verb,
+    VerbalNoun,
+    Idiom,
+    Latin,
+    Number,
+    Punctuation,
+    Other,
+}
+
+impl Pos {
+    fn from_tag(tag: &str, word: &str) -> Self {
+        match tag {
+            "n" | "nrt" | "ng" => Self::Noun,
+            "ns" => Self::Place,
+            "nt" => Self::Organisation,
+            "nr" | "nrfg" => Self::Person,
+            "nz" => Self::ProperNoun,
+            "v" | "vd" => Self::Verb,
+            "vn" => Self::VerbalNoun,
+            "l" | "i" | "j" => Self::Idiom,
+            "eng" => Self::Latin,
+            "m" => Self::Number,
+            "x" if word.chars().any(char::is_alphanumeric) => Self::Latin,
+            "x" => Self::Punctuation,
+            _ => Self::Other,
+        }
+    }
+
+    /// Words that carry content (candidates for keywords).
+    pub fn is_content(self) -> bool {
+        matches!(
+            self,
+            Self::Noun
+                | Self::Place
+                | Self::Organisation
+                | Self::Person
+                | Self::ProperNoun
+                | Self::Verb
+                | Self::VerbalNoun
+                | Self::Idiom
+                | Self::Latin
+        )
+    }
+}
+
+/// One jieba token: compact char range, byte range into [`Sentence::text`], part of speech.
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub pos: Pos,
+}
+
+/// A sentence with its tokens.
+#[derive(Debug, Clone)]
+pub struct Tokenised {
+    pub sentence: Sentence,
+    pub tokens: Vec<Token>,
+}
+
+impl Tokenised {
+    pub fn new(sentence: Sentence, jieba: &Jieba) -> Self {
+        let base = sentence.text.as_ptr() as usize;
+        let tokens = jieba
+            .tag(&sentence.text, true)
+            .into_iter()
+            .map(|t| {
+                let byte_start = t.word.as_ptr() as usize - base;
+                Token {
+                    start: t.start,
+                    end: t.end,
+                    byte_start,
+                    byte_end: byte_start + t.word.len(),
+                    pos: Pos::from_tag(t.tag, t.word),
+                }
+            })
+            .collect();
+        Self { sentence, tokens }
+    }
+
+    pub fn word(&self, t: &Token) -> &str {
+        &self.sentence.text[t.byte_start..t.byte_end]
+    }
+
+    /// Tokens lying within compact chars `start..end`.
+    pub fn tokens_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Token> {
+        self.tokens
+            .iter()
+            .filter(move |t| t.start >= start && t.end <= end)
+    }
+}
+
+/// Sentence-ending punctuation (after normalisation).
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；')
+}
+
+fn opener_of(c: char) -> Option<char> {
+    Some(match c {
+        '）' => '（',
+        '】' => '【',
+        '」' => '「',
+        '』' => '『',
+        '”' => '“',
+        '’' => '‘',
+        '》' => '《',
+        '〉' => '〈',
+        ']' => '[',
+        _ => return None,
+    })
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '（' | '【' | '「' | '『' | '“' | '‘' | '《' | '〈' | '[')
+}
+
+/// Closing marks that stay with the sentence they follow.
+fn is_closer(c: char) -> bool {
+    opener_of(c).is_some() || c == '"' || c == '\''
+}
+
+/// Bracket depth at every char, counting only pairs that close.
+pub fn depths(chars: &[char]) -> Vec<u16> {
+    let mut delta = vec![0i32; chars.len() + 1];
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if is_opener(c) {
+            stack.push((c, i));
+        } else if let Some(open) = opener_of(c)
+            && let Some(pos) = stack.iter().rposition(|&(o, _)| o == open)
+        {
+            let (_, at) = stack[pos];
+            stack.truncate(pos);
+            // Inside = strictly between the marks.
+            delta[at + 1] += 1;
+            delta[i] -= 1;
+        }
+    }
+    let mut depth = 0i32;
+    delta[..chars.len()]
+        .iter()
+        .map(|d| {
+            depth += d;
+            depth.max(0) as u16
+        })
+        .collect()
+}
+
+/// Whether a trimmed line (analysis form) is web-page clutter.
+pub fn is_clutter(line: &str, clutter: &Clutter) -> bool {
+    if clutter
+        .prefixes
+        .iter()
+        .any(|p| line.starts_with(p.as_str()))
+        || clutter.contains.iter().any(|c| line.contains(c.as_str()))
+    {
+        return true;
+    }
+    let len = line.chars().count();
+    let has_terminator = line.chars().any(is_terminator);
+    if len <= clutter.max_breadcrumb_chars && !has_terminator {
+        let separators: usize = clutter
+            .separators
+            .iter()
+            .map(|s| line.matches(s.as_str()).count())
+            .sum();
+        if separators >= 2 {
+            return true;
+        }
+    }
+    len <= 60 && !has_terminator && is_timestamp_line(line)
+}
+
+/// A line holding a date with a clock time, e.g. `2012-04-03 10:23:45 来源：新华网`.
+fn is_timestamp_line(line: &str) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let digits_at =
+        |i: usize, n: usize| (i..i + n).all(|k| chars.get(k).is_some_and(char::is_ascii_digit));
+    let has_date = (0..chars.len())
+        .any(|i| digits_at(i, 4) && matches!(chars.get(i + 4), Some('-' | '/' | '.' | '年')));
+    let has_clock = (0..chars.len()).any(|i| {
+        (1..=2)
+            .any(|n| digits_at(i, n) && chars.get(i + n) == Some(&':') && digits_at(i + n + 1, 2))
+    });
+    has_date && has_clock
+}
+
+/// Compact paragraph text being assembled from segments.
+#[derive(Default)]
+struct Run {
+    chars: Vec<char>,
+    map: Vec<usize>,
+}
+
+impl Run {
+    fn push_segment(&mut self, analysis: &AnalysisText, span: Span) {
+        let end = span.end.min(analysis.chars.len());
+        for i in span.start.min(end)..end {
+            let c = analysis.chars[i];
+            if c.is_whitespace() {
+                let prev = self.chars.last().copied();
+                let next = analysis.chars[i + 1..end]
+                    .iter()
+                    .find(|c| !c.is_whitespace());
+                let cjk = |c: char| !c.is_ascii();
+                let keep =
+                    prev.is_some_and(|p| !cjk(p) && p != ' ') && next.is_some_and(|&n| !cjk(n));
+                if !keep {
+                    continue;
+                }
+                self.chars.push(' ');
+            } else {
+                self.chars.push(c);
+            }
+            self.map.push(i);
+        }
+    }
+
+    fn flush(&mut self, block: usize, out: &mut Vec<Sentence>) {
+        split_run(std::mem::take(self), block, out);
+    }
+}
+
+/// The sentences of every paragraph block, clutter lines left out.
+pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        if block.kind != BlockKind::Paragraph {
+            continue;
+        }
+        let mut run = Run::default();
+        for segment in &block.segments {
+            let text: String = analysis.chars
+                [segment.start.min(analysis.chars.len())..segment.end.min(analysis.chars.len())]
+                .iter()
+                .collect();
+            if is_clutter(text.trim(), clutter) {
+                run.flush(index, &mut out);
+            } else {
+                run.push_segment(analysis, *segment);
+            }
+        }
+        run.flush(index, &mut out);
+    }
+    if let Some(last) = out.last_mut() {
+        let ends = last.chars.iter().rev().find(|c| !is_closer(**c)).copied();
+        let cut = match ends {
+            Some(c) => !is_terminator(c) && c != '：',
+            None => false,
+        } || last.text.ends_with("……")
+            || last.text.ends_with("...");
+        last.truncated = cut && last.chars.len() >= 8;
+    }
+    out
+}
+
+fn split_run(run: Run, block: usize, out: &mut Vec<Sentence>) {
+    let chars = &run.chars;
+    if chars.is_empty() {
+        return;
+    }
+    let depth = depths(chars);
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if is_terminator(chars[i]) && depth[i] == 0 {
+            let mut j = i + 1;
+            while j < chars.len()
+                && (is_terminator(chars[j]) || (is_closer(chars[j]) && depth[j] == 0))
+            {
+                j += 1;
+            }
+            push_sentence(&run, block, start, j, out);
+            start = j;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    push_sentence(&run, block, start, chars.len(), out);
+}
+
+fn push_sentence(run: &Run, block: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let mut s = start;
+    let mut e = end;
+    while s < e && run.chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && run.chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    // A sentence of punctuation only carries nothing.
+    if !run.chars[s..e].iter().any(|c| c.is_alphanumeric()) {
+        return;
+    }
+    let chars = run.chars[s..e].to_vec();
+    let after_semicolon = out
+        .last()
+        .is_some_and(|p| p.block == block && p.chars.last() == Some(&'；'));
+    out.push(Sentence {
+        block,
+        text: chars.iter().collect(),
+        chars,
+        map: run.map[s..e].to_vec(),
+        truncated: false,
+        after_semicolon,
+    });
+}
+
+/// A clause: compact char range of its sentence; `continuation` when it opens with a
+/// connective (并, 以及 …) and so continues the statement before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clause {
+    pub start: usize,
+    pub end: usize,
+    pub continuation: bool,
+}
+
+/// Words that open a clause continuing the previous one.
+const CONNECTIVES: &[&str] = &["并", "以及", "并且", "同时", "而且", "此外"];
+/// A clause must keep at least this many characters.
+const MIN_CLAUSE_CHARS: usize = 4;
+/// The part before a split needs this many characters besides its subject and cue.
+const MIN_STATEMENT_CHARS: usize = 3;
+
+/// Splits a sentence into clauses at commas (outside brackets) where a new statement begins:
+/// a connective, or a head cue (or a hedge) after optional adverbs, when the part before is a
+/// statement of its own: it has a head cue or an explicit past marker, and content besides
+/// its subject and that cue (so "双方认为，…" stays whole).
+pub fn clauses(lex: &Lexicon, sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
+    let chars = &sentence.sentence.chars;
+    let depth = depths(chars);
+    let tokens = &sentence.tokens;
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut continuation = sentence.sentence.after_semicolon;
+    for (i, t) in tokens.iter().enumerate() {
+        let word = sentence.word(t);
+        if word != "，" || depth[t.start] != 0 || t.start < start + MIN_CLAUSE_CHARS {
+            continue;
+        }
+        let Some(next_index) = tokens[i + 1..]
+            .iter()
+            .position(|n| !lex.adverbs.contains(sentence.word(n)))
+            .map(|p| i + 1 + p)
+        else {
+            continue;
+        };
+        let first = &tokens[i + 1];
+        let next = &tokens[next_index];
+        if chars.len() - first.start < MIN_CLAUSE_CHARS {
+            continue;
+        }
+        let connective = CONNECTIVES.contains(&sentence.word(first));
+        let opens_statement = hits.iter().any(|h| {
+            h.start == next.start
+                && match h.tier {
+                    Tier::Head => h.cue_kind != CueKind::Background,
+                    Tier::Hedge => true,
+                    Tier::Plain => false,
+                }
+        });
+        if !(connective || opens_statement) {
+            continue;
+        }
+        let left: Vec<&CueHit> = hits
+            .iter()
+            .filter(|h| h.start >= start && h.end <= t.start)
+            .collect();
+        let has_predicate = left.iter().any(|h| {
+            (h.tier == Tier::Head && h.cue_kind != CueKind::Background)
+                || (h.cue_kind == CueKind::Fact && matches!(h.word.as_str(), "了" | "已" | "已经"))
+        });
+        let content: usize = sentence
+            .tokens_in(start, t.start)
+            .filter(|x| {
+                x.pos != Pos::Punctuation
+                    && !lex.actor_words.contains_key(sentence.word(x))
+                    && !left
+                        .iter()
+                        .any(|h| h.tier == Tier::Head && h.start < x.end && x.start < h.end)
+            })
+            .map(|x| x.end - x.start)
+            .sum();
+        if !has_predicate || content < MIN_STATEMENT_CHARS {
+            continue;
+        }
+        out.push(Clause {
+            start,
+            end: t.start,
+            continuation,
+        });
+        start = first.start;
+        continuation = connective;
+    }
+    out.push(Clause {
+        start,
+        end: chars.len(),
+        continuation,
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clutter() -> Clutter {
+        Clutter {
+            prefixes: vec!["来源：".into(), "责任编辑".into()],
+            contains: vec!["【打印】".into()],
+            max_breadcrumb_chars: 60,
+            separators: vec![">".into(), "|".into()],
+        }
+    }
+
+    fn block(body: &str) -> Vec<Block> {
+        crate::ingest::layout(body, crate::ingest::DocFormat::Text).blocks
+    }
+
+    fn texts(body: &str) -> Vec<String> {
+        let a = AnalysisText::new(body);
+        sentences(&a, &block(body), &clutter())
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_terminators_keeping_quotes_whole() {
+        assert_eq!(
+            texts("双方认为：“合作很好。还要加强。”双方将继续努力；并扩大投资！"),
+            vec![
+                "双方认为：“合作很好。还要加强。”双方将继续努力；",
+                "并扩大投资！"
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_marks_stay_with_their_sentence() {
+        assert_eq!(
+            texts("（新华社电。）双方同意。"),
+            vec!["（新华社电。）双方同意。"]
+        );
+    }
+
+    #[test]
+    fn ascii_punctuation_splits_like_full_width() {
+        assert_eq!(
+            texts("双方同意加强合作;双方将扩大贸易.下一步(略)"),
+            vec!["双方同意加强合作；", "双方将扩大贸易。", "下一步（略）"]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_offsets_point_into_the_body() {
+        let body = "双方同意，将继续加强中哈务\n实合作的有效平台。";
+        let a = AnalysisText::new(body);
+        let s = &sentences(&a, &block(body), &clutter())[0];
+        assert_eq!(s.text, "双方同意，将继续加强中哈务实合作的有效平台。");
+        let span = s.body_span(12, 14);
+        assert_eq!(a.body_slice(span), "务\n实");
+    }
+
+    #[test]
+    fn clutter_lines_are_skipped() {
+        let body = "首页 > 新闻 > 国际\n\n来源：新华网 2012-04-03\n\n2012-04-03 10:23:45\n\n双方同意加强合作。\n\n责任编辑：张三";
+        assert_eq!(texts(body), vec!["双方同意加强合作。"]);
+    }
+
+    #[test]
+    fn last_sentence_cut_off_is_flagged() {
+        let a = AnalysisText::new("双方同意加强合作。双方将继续推动两国在能源领域的");
+        let body: String = a.body.iter().collect();
+        let s = sentences(&a, &block(&body), &clutter());
+        assert!(!s[0].truncated);
+        assert!(s[1].truncated);
+    }
+
+    #[test]
+    fn depths_ignore_unmatched_marks() {
+        let chars: Vec<char> = "a（b）c（d".chars().collect();
+        assert_eq!(depths(&chars), vec![0, 0, 1, 0, 0, 0, 0]);
+    }
+}
