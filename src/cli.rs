@@ -165,12 +165,12 @@ async fn work(
     stop: &mut Interrupt,
 ) -> Result<ExitCode, CliError> {
     match command {
-        Command::Serve { bind } => serve(db, &bind, stop).await,
+        Command::Serve { bind } => serve(db, corpus, &bind, stop).await,
         Command::Demo { bind } => match stop.until(load_samples(corpus)).await {
             None => Ok(ExitCode::from(INTERRUPTED)),
             Some(loaded) => {
                 loaded?;
-                serve(db, &bind, stop).await
+                serve(db, corpus, &bind, stop).await
             }
         },
         Command::Ingest {
@@ -254,13 +254,19 @@ impl Interrupt {
     }
 }
 
-async fn serve(db: &Database, bind: &str, stop: &mut Interrupt) -> Result<ExitCode, CliError> {
+async fn serve(
+    db: &Database,
+    corpus: &Corpus,
+    bind: &str,
+    stop: &mut Interrupt,
+) -> Result<ExitCode, CliError> {
     let listener = TcpListener::bind(bind).map_err(|source| CliError::Bind {
         addr: bind.to_string(),
         source,
     })?;
     let addr = listener.local_addr().map_err(CliError::Server)?;
-    let server = startup::run(listener, db.pool.clone()).map_err(CliError::Server)?;
+    let server =
+        startup::run(listener, db.pool.clone(), corpus.extractor()).map_err(CliError::Server)?;
     let handle = server.handle();
     println!("Pledgeline is serving at http://{addr}/  (Ctrl-C to stop)");
     let mut server = std::pin::pin!(server);

@@ -9,12 +9,17 @@ use actix_web::web::Data;
 use actix_web::{App, HttpServer};
 use sqlx::PgPool;
 
+use crate::extract::Extractor;
 use crate::web::{self, AppState};
 
 /// Serve the app on an already bound listener (port 0 in tests). Signals are the caller's
 /// business: stop it through `Server::handle()`.
-pub fn run(listener: TcpListener, pool: PgPool) -> std::io::Result<Server> {
-    let state = Data::new(AppState { pool });
+pub fn run(
+    listener: TcpListener,
+    pool: PgPool,
+    extractor: &'static Extractor,
+) -> std::io::Result<Server> {
+    let state = Data::new(AppState { pool, extractor });
     let server = HttpServer::new(move || {
         App::new()
             .wrap(Logger::new("%r %s %Dms").log_target("pledgeline::http"))

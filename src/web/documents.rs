@@ -4,9 +4,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::highlight::{self, Piece, UnitNote};
 use super::{AppState, WebError, render};
+use crate::extract::Kind;
+use crate::extract::lexicon::Lexicon;
 use crate::ingest::BlockKind;
 use crate::store::DocumentId;
+use crate::store::commitments::{self, StoredCommitment};
 use crate::store::documents::{self as docs, Document, DocumentSummary, StoredBlock};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -75,11 +79,22 @@ pub struct BlockView {
     /// Paragraph number (1-based), for paragraphs only.
     pub number: Option<usize>,
     pub rows: Vec<SignatureRow>,
+    /// A paragraph's text cut into plain text and extracted units.
+    pub pieces: Vec<Piece>,
+    /// Notes on the units of a paragraph.
+    pub notes: Vec<UnitNote>,
 }
 
 impl BlockView {
-    fn build(blocks: Vec<StoredBlock>) -> Vec<BlockView> {
+    fn build(
+        blocks: Vec<StoredBlock>,
+        body: &str,
+        units: &[StoredCommitment],
+        lex: &Lexicon,
+    ) -> Vec<BlockView> {
+        let body: Vec<char> = body.chars().collect();
         let mut number = 0;
+        let mut unit_number = 0;
         blocks
             .into_iter()
             .map(|b| {
@@ -87,6 +102,24 @@ impl BlockView {
                 if para {
                     number += 1;
                 }
+                let in_block: Vec<&StoredCommitment> = units
+                    .iter()
+                    .filter(|u| para && b.start <= u.span_start && u.span_start < b.end)
+                    .collect();
+                let notes: Vec<UnitNote> = in_block
+                    .iter()
+                    .map(|u| {
+                        unit_number += 1;
+                        UnitNote::new(lex, u, unit_number)
+                    })
+                    .collect();
+                let pairs: Vec<(&StoredCommitment, &UnitNote)> =
+                    in_block.iter().copied().zip(notes.iter()).collect();
+                let pieces = if para {
+                    highlight::pieces(&body, &b.segments, &pairs)
+                } else {
+                    Vec::new()
+                };
                 let rows = if matches!(b.kind, BlockKind::Signature) {
                     b.text
                         .lines()
@@ -108,6 +141,8 @@ impl BlockView {
                     text: b.text,
                     number: para.then_some(number),
                     rows,
+                    pieces,
+                    notes,
                 }
             })
             .collect()
@@ -123,6 +158,21 @@ impl BlockView {
     }
 }
 
+/// One line of the legend: a kind, its labels and how many units the document has of it.
+pub struct LegendEntry {
+    pub kind: Kind,
+    pub count: usize,
+}
+
+impl LegendEntry {
+    pub fn en(&self) -> &'static str {
+        highlight::kind_label(self.kind).0
+    }
+    pub fn zh(&self) -> &'static str {
+        highlight::kind_label(self.kind).1
+    }
+}
+
 #[derive(Template)]
 #[template(path = "documents/show.html")]
 struct ShowPage {
@@ -130,6 +180,9 @@ struct ShowPage {
     blocks: Vec<BlockView>,
     sentence_count: i64,
     extra_fields: Vec<(String, String, String)>,
+    legend: Vec<LegendEntry>,
+    unit_count: usize,
+    parties: String,
 }
 
 /// Archive fields that have no column of their own, shown so nothing ingested is hidden.
@@ -170,13 +223,36 @@ pub async fn show(
         .await
         .map_err(crate::store::StoreError::from)?;
     let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
-    let blocks = BlockView::build(docs::blocks(&mut conn, id).await?);
+    let units = commitments::for_document(&mut conn, id).await?;
+    let lex = state.extractor.lexicon();
+    let blocks = BlockView::build(docs::blocks(&mut conn, id).await?, &doc.body, &units, lex);
     let sentence_count = docs::sentence_count(&mut conn, id).await?;
+    let parties = commitments::document_parties(&mut conn, id)
+        .await?
+        .iter()
+        .map(|code| {
+            lex.parties
+                .iter()
+                .find(|p| &p.code == code)
+                .map_or_else(|| code.clone(), |p| format!("{} {}", p.en, p.zh))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let extra_fields = extra_fields(&doc);
+    let legend = Kind::ALL
+        .iter()
+        .map(|&kind| LegendEntry {
+            kind,
+            count: units.iter().filter(|u| u.kind == kind).count(),
+        })
+        .collect();
     render(&ShowPage {
         doc,
         blocks,
         sentence_count,
         extra_fields,
+        legend,
+        unit_count: units.len(),
+        parties,
     })
 }

@@ -4,11 +4,14 @@ mod assets;
 mod documents;
 pub mod error;
 mod health;
+mod highlight;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use sqlx::PgPool;
+
+use crate::extract::Extractor;
 
 pub use error::WebError;
 
@@ -16,6 +19,8 @@ pub use error::WebError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// The extractor's lexicon gives the labels of topics and roles.
+    pub extractor: &'static Extractor,
 }
 
 /// Register every route; `startup` builds the server around it.

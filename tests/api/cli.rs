@@ -311,3 +311,31 @@ fn an_interrupted_ingest_stops_cleanly_and_keeps_whole_files() {
     assert!(numbers[1] >= 1, "{summary}");
     assert_eq!(numbers[2], 0, "{summary}");
 }
+
+#[tokio::test]
+async fn extract_re_extracts_every_document_in_place() {
+    let db = fresh_db().await;
+    let out = run(pledgeline()
+        .args(["ingest", "--database-url", &db.url])
+        .arg(sample(SEED_2011))
+        .arg(sample(SEED_2012)));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(pledgeline().args(["extract", "--database-url", &db.url]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("extracted 2 documents (0 failed)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("inserted 0, updated 0"), "{stdout}");
+    assert!(stdout.contains("retired 0"), "{stdout}");
+    // A lexicon directory that cannot be read is named in a one-line error.
+    let dir = scratch_dir();
+    std::fs::write(dir.path().join("topics.toml"), "[[topic]]\nid = 1\n").unwrap();
+    let out = run(pledgeline()
+        .args(["extract", "--database-url", &db.url, "--lexicon-dir"])
+        .arg(dir.path()));
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("topics.toml"), "{stderr}");
+}

@@ -209,7 +209,8 @@ impl TestApp {
         let db = fresh_db().await;
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let port = listener.local_addr().unwrap().port();
-        let server = pledgeline::startup::run(listener, db.pool.clone()).expect("build server");
+        let server = pledgeline::startup::run(listener, db.pool.clone(), Extractor::embedded())
+            .expect("build server");
         tokio::spawn(server);
         TestApp {
             address: format!("http://127.0.0.1:{port}"),

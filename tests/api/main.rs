@@ -3,6 +3,7 @@
 mod cli;
 mod cluster;
 mod documents;
+mod extract;
 mod health;
 mod helpers;
 mod ingest;
