@@ -12,32 +12,14 @@ use super::units::{Clause, Pos, Tokenised};
 /// The canonical actor for "all parties of the document".
 pub const BOTH: &str = "both";
 
-/// What a token names: the token itself, else its longest prefix of two or more characters
-/// that names a party or all parties (两国元首 → both, 中方企业 → CN, 中哈总理定期会晤 → both).
-fn parties_of_word(lex: &Lexicon, word: &str) -> Option<ActorRef> {
-    let non_role = |w: &str| {
-        lex.actor_words
-            .get(w)
-            .filter(|r| !matches!(r, ActorRef::Role(_)))
-            .copied()
-    };
-    if let Some(r) = non_role(word) {
-        return Some(r);
-    }
-    let ends: Vec<usize> = word.char_indices().map(|(b, _)| b).skip(2).collect();
-    ends.into_iter().rev().find_map(|b| non_role(&word[..b]))
-}
-
 /// The parties of a document, as indexes into [`Lexicon::parties`] in lexicon order: those
 /// named in the title when it names two or more, else the title's party plus the parties the
 /// body names at least twice (at most four).
 pub fn document_parties(lex: &Lexicon, title: &str, sentences: &[Tokenised]) -> Vec<usize> {
     let mut in_title: Vec<usize> = Vec::new();
-    for (word, actor) in &lex.actor_words {
-        if !title.contains(word.as_str()) {
-            continue;
-        }
-        match *actor {
+    let title: Vec<char> = title.chars().collect();
+    for hit in lex.party_names.find(&title) {
+        match hit.value {
             ActorRef::Party(i) => in_title.push(i),
             ActorRef::Pair(a, b) => in_title.extend([a, b]),
             _ => {}
@@ -51,11 +33,11 @@ pub fn document_parties(lex: &Lexicon, title: &str, sentences: &[Tokenised]) -> 
     let mut counts = vec![0usize; lex.parties.len()];
     for s in sentences {
         for t in &s.tokens {
-            match lex.actor_words.get(s.word(t)) {
-                Some(ActorRef::Party(i)) => counts[*i] += 1,
+            match t.info.actor {
+                Some(ActorRef::Party(i)) => counts[i] += 1,
                 Some(ActorRef::Pair(a, b)) => {
-                    counts[*a] += 1;
-                    counts[*b] += 1;
+                    counts[a] += 1;
+                    counts[b] += 1;
                 }
                 _ => {}
             }
@@ -93,7 +75,7 @@ pub fn clause_actors(
     let mut both = false;
     let mut parties: Vec<usize> = Vec::new();
     for t in sentence.tokens_in(clause.start, end.max(clause.start)) {
-        match parties_of_word(lex, sentence.word(t)) {
+        match t.info.parties {
             Some(ActorRef::Both) => both = true,
             Some(ActorRef::Party(i)) => parties.push(i),
             Some(ActorRef::Pair(a, b)) => {
@@ -126,19 +108,8 @@ pub fn clause_actors(
 pub fn sub_actors(lex: &Lexicon, sentence: &Tokenised, clause: &Clause) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for t in sentence.tokens_in(clause.start, clause.end) {
-        let word = sentence.word(t);
-        let role = match lex.actor_words.get(word) {
-            Some(ActorRef::Role(i)) => Some(*i),
-            // A word such as 两国银行 that is not itself listed: find a role word it ends with.
-            _ if word.chars().count() >= 3 => lex.roles.iter().position(|r| {
-                r.words
-                    .iter()
-                    .any(|w| word.ends_with(w.as_str()) && w.len() < word.len())
-            }),
-            _ => None,
-        };
-        if let Some(i) = role {
-            let id = &lex.roles[i].id;
+        if let Some(i) = t.info.role {
+            let id = &lex.roles[i as usize].id;
             if !out.contains(id) {
                 out.push(id.clone());
             }

@@ -56,15 +56,14 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
         }
     };
     let chars = &sentence.sentence.chars;
-    let token_start = |i: usize| sentence.tokens.iter().any(|t| t.start == i);
-    let phrases: Vec<CueHit> = lex
-        .cue_phrases
-        .find_overlapping(chars)
-        .into_iter()
-        .filter(|h| token_start(h.start))
-        .map(|h| {
-            let word: String = chars[h.start..h.end].iter().collect();
-            hit(h.start, h.end, &word, h.value)
+    let tokens = &sentence.tokens;
+    // Phrases start at a token boundary: look only there.
+    let phrases: Vec<CueHit> = tokens
+        .iter()
+        .filter_map(|t| {
+            let (len, group) = lex.cue_phrases.longest_at(chars, t.start)?;
+            let word: String = chars[t.start..t.start + len].iter().collect();
+            Some(hit(t.start, t.start + len, &word, group))
         })
         .collect();
     let covered = |start: usize, end: usize, len: usize| {
@@ -72,18 +71,17 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
             .iter()
             .any(|p| p.start <= start && end <= p.end && p.end - p.start > len)
     };
-    let tokens = &sentence.tokens;
     let mut hits: Vec<CueHit> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let word = sentence.word(t);
-        if covered(t.start, t.end, t.end - t.start) {
+        let info = &t.info;
+        if !phrases.is_empty() && covered(t.start, t.end, t.end - t.start) {
             continue;
         }
-        if let Some(&group) = lex.cue_words.get(word) {
+        let word = sentence.word(t);
+        if let Some(group) = info.cue {
             // 将 / 把 before a noun marks an object, not the future.
-            let object_marker = lex.object_markers.contains(word)
+            let object_marker = info.object_marker
                 && tokens.get(i + 1).is_some_and(|n| {
-                    let next = sentence.word(n);
                     matches!(
                         n.pos,
                         Pos::Noun
@@ -92,36 +90,21 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
                             | Pos::ProperNoun
                             | Pos::Person
                             | Pos::Idiom
-                    ) && !lex.cue_words.contains_key(next)
-                        && !lex.adverbs.iter().any(|a| next.starts_with(a.as_str()))
+                    ) && !n.info.keeps_marker_a_cue
                 });
             if !object_marker {
-                hits.push(hit(t.start, t.end, word, group));
+                hits.push(hit(t.start, t.end, word, group as usize));
             }
-            continue;
-        }
-        // An adverb glued to a cue in one token (积极支持): the cue is the tail.
-        if let Some((adverb_len, group)) = lex.adverbs.iter().find_map(|a| {
-            let tail = word.strip_prefix(a.as_str())?;
-            Some((a.chars().count(), *lex.cue_words.get(tail)?))
-        }) {
-            let start = t.start + adverb_len;
+        } else if let Some((skip, group)) = info.glued_cue {
+            // An adverb glued to a cue in one token (积极支持): the cue is the tail.
+            let start = t.start + skip as usize;
             let cue: String = chars[start..t.end].iter().collect();
-            hits.push(hit(start, t.end, &cue, group));
-            continue;
-        }
-        // A compound ending in plain evidence (法律基础 → 基础) still counts as evidence.
-        let n = t.end - t.start;
-        if n >= 3
-            && let Some((len, group)) = (2..n).rev().find_map(|len| {
-                let tail_start = word.char_indices().nth(n - len)?.0;
-                let group = *lex.cue_words.get(&word[tail_start..])?;
-                (lex.cues[group].tier == Tier::Plain).then_some((len, group))
-            })
-        {
-            let start = t.end - len;
+            hits.push(hit(start, t.end, &cue, group as usize));
+        } else if let Some((len, group)) = info.plain_tail {
+            // A compound ending in plain evidence (法律基础 → 基础) still counts as evidence.
+            let start = t.end - len as usize;
             let cue: String = chars[start..t.end].iter().collect();
-            hits.push(hit(start, t.end, &cue, group));
+            hits.push(hit(start, t.end, &cue, group as usize));
         }
     }
     hits.extend(

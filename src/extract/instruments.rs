@@ -9,7 +9,7 @@
 
 use super::Instrument;
 use super::lexicon::{Hit, Lexicon};
-use super::units::depths;
+use super::units::{Tokenised, depths};
 
 /// Longest name in “” taken as a name rather than a quotation.
 const MAX_NAME_CHARS: usize = 30;
@@ -65,6 +65,9 @@ pub fn name_key(name: &str) -> String {
 
 /// Titles in 《》 and names in “” of a clause (clause-relative offsets of the text inside).
 pub fn titles_and_names(lex: &Lexicon, chars: &[char]) -> Vec<Instrument> {
+    if !chars.iter().any(|&c| c == '《' || c == '“') {
+        return Vec::new();
+    }
     let depth = depths(chars);
     let mut out = Vec::new();
     let mut i = 0;
@@ -113,9 +116,12 @@ pub fn titles_and_names(lex: &Lexicon, chars: &[char]) -> Vec<Instrument> {
     out
 }
 
-/// Organisations named in a clause.
-pub fn organisations(lex: &Lexicon, chars: &[char]) -> Vec<Hit<usize>> {
-    lex.organisation_names.find(chars)
+/// Organisations named in a sentence (names start at a token boundary).
+pub fn organisations(lex: &Lexicon, sentence: &Tokenised) -> Vec<Hit<usize>> {
+    lex.organisation_names.find_at(
+        &sentence.sentence.chars,
+        sentence.tokens.iter().map(|t| t.start),
+    )
 }
 
 /// An organisation hit as an instrument (offsets stay clause-relative).

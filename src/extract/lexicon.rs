@@ -7,6 +7,8 @@
 //! alias without rebuilding. Formats are documented in `lexicon/README.md`.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -171,6 +173,30 @@ pub struct Clutter {
     pub max_breadcrumb_chars: usize,
     #[serde(default)]
     pub separators: Vec<String>,
+    /// The patterns above, compiled by [`Clutter::compile`].
+    #[serde(skip)]
+    pub prefix_index: Gazetteer<()>,
+    #[serde(skip)]
+    pub contains_index: Gazetteer<()>,
+    #[serde(skip)]
+    pub separator_index: Gazetteer<()>,
+}
+
+impl Clutter {
+    /// Builds the matchers (call after changing the lists).
+    pub fn compile(mut self) -> Self {
+        for (list, index) in [
+            (&self.prefixes, &mut self.prefix_index),
+            (&self.contains, &mut self.contains_index),
+            (&self.separators, &mut self.separator_index),
+        ] {
+            *index = Gazetteer::default();
+            for p in list {
+                index.insert(p, ());
+            }
+        }
+        self
+    }
 }
 
 fn default_breadcrumb_chars() -> usize {
@@ -191,9 +217,9 @@ pub enum ActorRef {
 }
 
 /// Finds the leftmost-longest occurrences of a set of phrases in a char slice.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone)]
 pub struct Gazetteer<T> {
-    by_first: HashMap<char, Vec<(Vec<char>, T)>>,
+    by_first: FxHashMap<char, Vec<(Vec<char>, T)>>,
 }
 
 /// One phrase occurrence: char range and the phrase's value.
@@ -204,7 +230,45 @@ pub struct Hit<T> {
     pub value: T,
 }
 
+impl<T> Default for Gazetteer<T> {
+    fn default() -> Self {
+        Self {
+            by_first: FxHashMap::default(),
+        }
+    }
+}
+
 impl<T: Copy> Gazetteer<T> {
+    /// The longest phrase starting at `i`, as (length, value).
+    #[inline]
+    pub fn longest_at(&self, text: &[char], i: usize) -> Option<(usize, T)> {
+        let list = self.by_first.get(&text[i])?;
+        list.iter()
+            .find(|(p, _)| text[i..].starts_with(p))
+            .map(|(p, v)| (p.len(), *v))
+    }
+
+    /// Non-overlapping occurrences that start at one of `starts` (ascending), e.g. token
+    /// starts, taking the longest phrase at each.
+    pub fn find_at(&self, text: &[char], starts: impl IntoIterator<Item = usize>) -> Vec<Hit<T>> {
+        let mut hits = Vec::new();
+        let mut next_free = 0;
+        for i in starts {
+            if i < next_free || i >= text.len() {
+                continue;
+            }
+            if let Some((len, value)) = self.longest_at(text, i) {
+                hits.push(Hit {
+                    start: i,
+                    end: i + len,
+                    value,
+                });
+                next_free = i + len;
+            }
+        }
+        hits
+    }
+
     fn insert(&mut self, phrase: &str, value: T) {
         let chars: Vec<char> = phrase.chars().collect();
         let Some(&first) = chars.first() else { return };
@@ -271,27 +335,37 @@ pub struct Lexicon {
     pub cues: Vec<CueGroup>,
     pub not_cues: Vec<NotCue>,
     /// Adverbs between a comma and a clause's cue, or glued to a cue (积极支持).
-    pub adverbs: HashSet<String>,
+    pub adverbs: FxHashSet<String>,
     /// Words that mark an object when a noun follows (将, 把).
-    pub object_markers: HashSet<String>,
-    pub stopwords: HashSet<String>,
+    pub object_markers: FxHashSet<String>,
+    pub stopwords: FxHashSet<String>,
     pub clutter: Clutter,
     /// The jieba user dictionary, comment lines removed.
     pub dict: String,
     /// Hex SHA-256 over every file's name and content: changes whenever the data does.
     pub fingerprint: String,
     /// Words naming actors (party names, collectives, pair compounds, role words).
-    pub actor_words: HashMap<String, ActorRef>,
+    pub actor_words: FxHashMap<String, ActorRef>,
     /// Organisation names and aliases → index into `organisations`.
     pub organisation_names: Gazetteer<usize>,
     /// Cue words (whole tokens) → index into `cues`.
-    pub cue_words: HashMap<String, usize>,
+    pub cue_words: FxHashMap<String, usize>,
     /// Cue phrases (substrings) → index into `cues`.
     pub cue_phrases: Gazetteer<usize>,
-    /// Topic words → (index into `topics`, weight).
-    pub topic_words: HashMap<String, Vec<(usize, u32)>>,
+    /// Topic words → index into `topic_lists`.
+    pub topic_words: FxHashMap<String, u32>,
+    /// For each topic word: (index into `topics`, weight) of every topic it points to.
+    pub topic_lists: Vec<Vec<(usize, u32)>>,
     /// Party name prefixes stripped from instrument titles, longest first.
     pub party_prefixes: Vec<String>,
+    /// Party and pair names, for finding a title's parties.
+    pub party_names: Gazetteer<ActorRef>,
+    /// Last characters of role words and of plain cue words: a long token can only end with
+    /// one of them if its last character is in the set.
+    pub role_last_chars: FxHashSet<char>,
+    pub plain_cue_last_chars: FxHashSet<char>,
+    /// First characters of adverbs (积极支持 → 积).
+    pub adverb_first_chars: FxHashSet<char>,
 }
 
 #[derive(Deserialize)]
@@ -404,15 +478,20 @@ impl Lexicon {
             adverbs: cues.adverbs.words.into_iter().collect(),
             object_markers: cues.object_markers.words.into_iter().collect(),
             stopwords,
-            clutter,
+            clutter: clutter.compile(),
             dict,
             fingerprint,
-            actor_words: HashMap::new(),
+            actor_words: FxHashMap::default(),
             organisation_names: Gazetteer::default(),
-            cue_words: HashMap::new(),
+            cue_words: FxHashMap::default(),
             cue_phrases: Gazetteer::default(),
-            topic_words: HashMap::new(),
+            topic_words: FxHashMap::default(),
+            topic_lists: Vec::new(),
             party_prefixes: Vec::new(),
+            party_names: Gazetteer::default(),
+            role_last_chars: FxHashSet::default(),
+            plain_cue_last_chars: FxHashSet::default(),
+            adverb_first_chars: FxHashSet::default(),
         };
         lexicon.validate()?;
         lexicon.build_indexes();
@@ -521,7 +600,12 @@ impl Lexicon {
                 .map(|w| (w, STRONG_TOPIC_WEIGHT))
                 .chain(t.keywords.iter().map(|w| (w, 1)));
             for (w, weight) in weighted {
-                let entry = self.topic_words.entry(w.clone()).or_default();
+                let next = self.topic_lists.len() as u32;
+                let list = *self.topic_words.entry(w.clone()).or_insert(next);
+                if list == next {
+                    self.topic_lists.push(Vec::new());
+                }
+                let entry = &mut self.topic_lists[list as usize];
                 if !entry.iter().any(|(t, _)| *t == i) {
                     entry.push((i, weight));
                 }
@@ -542,6 +626,24 @@ impl Lexicon {
         prefixes.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         prefixes.dedup();
         self.party_prefixes = prefixes;
+        for (w, r) in &self.actor_words {
+            match r {
+                ActorRef::Party(_) | ActorRef::Pair(..) => self.party_names.insert(w, *r),
+                ActorRef::Role(_) => {
+                    self.role_last_chars.extend(w.chars().last());
+                }
+                ActorRef::Both => {}
+            }
+        }
+        for c in self.cues.iter().filter(|c| c.tier == Tier::Plain) {
+            self.plain_cue_last_chars
+                .extend(c.words.iter().filter_map(|w| w.chars().last()));
+        }
+        self.adverb_first_chars = self
+            .adverbs
+            .iter()
+            .filter_map(|a| a.chars().next())
+            .collect();
     }
 
     /// Index of a topic by id.

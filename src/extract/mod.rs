@@ -26,6 +26,7 @@ pub mod quantity;
 pub mod time;
 pub mod topics;
 pub mod units;
+pub mod words;
 
 #[cfg(test)]
 mod tests;
@@ -188,8 +189,9 @@ pub struct Unit {
     pub topic: String,
     /// Content words ranked by importance, for linking.
     pub keywords: Vec<String>,
-    /// jieba tokens and sub-words for full-text search, in order.
-    pub terms: Vec<String>,
+    /// jieba tokens and the sub-words of long ones, in order, separated by spaces: the
+    /// full-text search terms.
+    pub terms: String,
     pub attributes: Attributes,
 }
 
@@ -312,14 +314,15 @@ impl Extractor {
 
     /// Extracts every unit of a document. Deterministic: the same input gives the same output.
     pub fn extract(&self, doc: &DocumentInput<'_>) -> Extraction {
+        words::prepare(&self.lexicon);
         let analysis = normalize::AnalysisText::new(doc.body);
         let sentences = units::sentences(&analysis, doc.blocks, &self.lexicon.clutter);
         let tokenised: Vec<units::Tokenised> = sentences
             .into_iter()
-            .map(|s| units::Tokenised::new(s, &self.jieba))
+            .map(|s| units::Tokenised::new(s, &self.lexicon, &self.jieba))
             .collect();
         let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
-        let ranks = keywords::TextRank::over(&self.lexicon, &tokenised);
+        let ranks = keywords::TextRank::over(&tokenised);
         let mut builder = Builder {
             extractor: self,
             doc,
@@ -356,7 +359,8 @@ impl Builder<'_> {
     fn sentence(&mut self, sentence: &units::Tokenised) {
         let lex = &self.extractor.lexicon;
         let hits = classify::cue_hits(lex, sentence);
-        let clauses = units::clauses(lex, sentence, &hits);
+        let organisations = instruments::organisations(lex, sentence);
+        let clauses = units::clauses(sentence, &hits);
         let mut previous: Option<usize> = None;
         for clause in clauses {
             let context = previous.map(|i| &self.units[i]).or_else(|| {
@@ -371,7 +375,14 @@ impl Builder<'_> {
             } else {
                 None
             });
-            let unit = self.unit(sentence, &hits, clause, inherit_from, context);
+            let unit = self.unit(
+                sentence,
+                &hits,
+                &organisations,
+                clause,
+                inherit_from,
+                context,
+            );
             self.units.push(unit);
             previous = Some(self.units.len() - 1);
         }
@@ -381,6 +392,7 @@ impl Builder<'_> {
         &self,
         sentence: &units::Tokenised,
         hits: &[classify::CueHit],
+        organisations: &[lexicon::Hit<usize>],
         clause: units::Clause,
         previous_clause: Option<&Unit>,
         context: Option<&Unit>,
@@ -408,7 +420,16 @@ impl Builder<'_> {
             ),
         };
         let sub_actors = actors::sub_actors(lex, sentence, &clause);
-        let orgs = instruments::organisations(lex, text_chars);
+        // The sentence's organisations inside this clause, clause-relative.
+        let orgs: Vec<lexicon::Hit<usize>> = organisations
+            .iter()
+            .filter(|h| h.start >= clause.start && h.end <= clause.end)
+            .map(|h| lexicon::Hit {
+                start: h.start - clause.start,
+                end: h.end - clause.start,
+                value: h.value,
+            })
+            .collect();
         let (topic, secondary_topics) = topics::topic_of(
             lex,
             sentence,
@@ -478,8 +499,8 @@ impl Builder<'_> {
             confidence: class.confidence,
             actors: actor_list,
             topic,
-            keywords: keywords::keywords(lex, sentence, &clause, self.ranks),
-            terms: keywords::search_terms(&self.extractor.jieba, sentence, &clause),
+            keywords: keywords::keywords(sentence, &clause, self.ranks),
+            terms: keywords::search_terms(sentence, &clause),
             attributes: Attributes {
                 truncated: s.truncated,
                 cues,

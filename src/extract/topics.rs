@@ -21,8 +21,8 @@ pub fn topic_of(
 ) -> (String, Vec<String>) {
     let mut scores = vec![0u32; lex.topics.len()];
     for t in sentence.tokens_in(clause.start, clause.end) {
-        if let Some(topics) = lex.topic_words.get(sentence.word(t)) {
-            for &(i, w) in topics {
+        if let Some(list) = t.info.topics {
+            for &(i, w) in &lex.topic_lists[list as usize] {
                 scores[i] += w;
             }
         }

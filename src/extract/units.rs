@@ -12,6 +12,7 @@ use jieba_rs::Jieba;
 use super::classify::CueHit;
 use super::lexicon::{Clutter, CueKind, Lexicon, Tier};
 use super::normalize::AnalysisText;
+use super::words::{self, WordInfo};
 use crate::ingest::{Block, BlockKind, Span};
 
 /// One sentence in compact form.
@@ -103,7 +104,8 @@ impl Pos {
     }
 }
 
-/// One jieba token: compact char range, byte range into [`Sentence::text`], part of speech.
+/// One jieba token: compact char range, byte range into [`Sentence::text`], part of speech,
+/// and what the lexicon says about the word.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
     pub start: usize,
@@ -111,6 +113,7 @@ pub struct Token {
     pub byte_start: usize,
     pub byte_end: usize,
     pub pos: Pos,
+    pub info: WordInfo,
 }
 
 /// A sentence with its tokens.
@@ -121,12 +124,14 @@ pub struct Tokenised {
 }
 
 impl Tokenised {
-    pub fn new(sentence: Sentence, jieba: &Jieba) -> Self {
+    pub fn new(sentence: Sentence, lex: &Lexicon, jieba: &Jieba) -> Self {
         let base = sentence.text.as_ptr() as usize;
-        let tokens = jieba
-            .tag(&sentence.text, true)
+        let tags = jieba.tag(&sentence.text, true);
+        let infos = words::annotate(lex, jieba, tags.iter().map(|t| t.word));
+        let tokens = tags
             .into_iter()
-            .map(|t| {
+            .zip(infos)
+            .map(|(t, info)| {
                 let byte_start = t.word.as_ptr() as usize - base;
                 Token {
                     start: t.start,
@@ -134,6 +139,7 @@ impl Tokenised {
                     byte_start,
                     byte_end: byte_start + t.word.len(),
                     pos: Pos::from_tag(t.tag, t.word),
+                    info,
                 }
             })
             .collect();
@@ -208,34 +214,31 @@ pub fn depths(chars: &[char]) -> Vec<u16> {
         .collect()
 }
 
-/// Whether a trimmed line (analysis form) is web-page clutter.
-pub fn is_clutter(line: &str, clutter: &Clutter) -> bool {
-    if clutter
-        .prefixes
-        .iter()
-        .any(|p| line.starts_with(p.as_str()))
-        || clutter.contains.iter().any(|c| line.contains(c.as_str()))
+/// Lines longer than this are prose, never clutter.
+pub const MAX_CLUTTER_CHARS: usize = 120;
+
+/// Whether a line (analysis form, white space trimmed) is web-page clutter.
+pub fn is_clutter(line: &[char], clutter: &Clutter) -> bool {
+    if line.is_empty() {
+        return false;
+    }
+    if clutter.prefix_index.longest_at(line, 0).is_some()
+        || (0..line.len()).any(|i| clutter.contains_index.longest_at(line, i).is_some())
     {
         return true;
     }
-    let len = line.chars().count();
-    let has_terminator = line.chars().any(is_terminator);
-    if len <= clutter.max_breadcrumb_chars && !has_terminator {
-        let separators: usize = clutter
-            .separators
-            .iter()
-            .map(|s| line.matches(s.as_str()).count())
-            .sum();
-        if separators >= 2 {
-            return true;
-        }
+    let has_terminator = line.iter().copied().any(is_terminator);
+    if line.len() <= clutter.max_breadcrumb_chars
+        && !has_terminator
+        && clutter.separator_index.find(line).len() >= 2
+    {
+        return true;
     }
-    len <= 60 && !has_terminator && is_timestamp_line(line)
+    line.len() <= 60 && !has_terminator && is_timestamp_line(line)
 }
 
 /// A line holding a date with a clock time, e.g. `2012-04-03 10:23:45 来源：新华网`.
-fn is_timestamp_line(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
+fn is_timestamp_line(chars: &[char]) -> bool {
     let digits_at =
         |i: usize, n: usize| (i..i + n).all(|k| chars.get(k).is_some_and(char::is_ascii_digit));
     let has_date = (0..chars.len())
@@ -292,11 +295,21 @@ pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -
         }
         let mut run = Run::default();
         for segment in &block.segments {
-            let text: String = analysis.chars
-                [segment.start.min(analysis.chars.len())..segment.end.min(analysis.chars.len())]
-                .iter()
-                .collect();
-            if is_clutter(text.trim(), clutter) {
+            let seg = &analysis.chars
+                [segment.start.min(analysis.chars.len())..segment.end.min(analysis.chars.len())];
+            // Clutter lines are short; prose lines need no check.
+            let clutter_line = seg.len() <= MAX_CLUTTER_CHARS && {
+                let first = seg
+                    .iter()
+                    .position(|c| !c.is_whitespace())
+                    .unwrap_or(seg.len());
+                let last = seg
+                    .iter()
+                    .rposition(|c| !c.is_whitespace())
+                    .map_or(first, |l| l + 1);
+                is_clutter(&seg[first..last.max(first)], clutter)
+            };
+            if clutter_line {
                 run.flush(index, &mut out);
             } else {
                 run.push_segment(analysis, *segment);
@@ -352,7 +365,10 @@ fn push_sentence(run: &Run, block: usize, start: usize, end: usize, out: &mut Ve
         e -= 1;
     }
     // A sentence of punctuation only carries nothing.
-    if !run.chars[s..e].iter().any(|c| c.is_alphanumeric()) {
+    if !run.chars[s..e]
+        .iter()
+        .any(|&c| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()))
+    {
         return;
     }
     let chars = run.chars[s..e].to_vec();
@@ -389,9 +405,13 @@ const MIN_STATEMENT_CHARS: usize = 3;
 /// a connective, or a head cue (or a hedge) after optional adverbs, when the part before is a
 /// statement of its own: it has a head cue or an explicit past marker, and content besides
 /// its subject and that cue (so "双方认为，…" stays whole).
-pub fn clauses(lex: &Lexicon, sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
+pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
-    let depth = depths(chars);
+    let depth = if chars.iter().copied().any(is_opener) {
+        depths(chars)
+    } else {
+        vec![0; chars.len()]
+    };
     let tokens = &sentence.tokens;
     let mut out = Vec::new();
     let mut start = 0;
@@ -403,7 +423,7 @@ pub fn clauses(lex: &Lexicon, sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clau
         }
         let Some(next_index) = tokens[i + 1..]
             .iter()
-            .position(|n| !lex.adverbs.contains(sentence.word(n)))
+            .position(|n| !n.info.adverb)
             .map(|p| i + 1 + p)
         else {
             continue;
@@ -437,7 +457,7 @@ pub fn clauses(lex: &Lexicon, sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clau
             .tokens_in(start, t.start)
             .filter(|x| {
                 x.pos != Pos::Punctuation
-                    && !lex.actor_words.contains_key(sentence.word(x))
+                    && x.info.actor.is_none()
                     && !left
                         .iter()
                         .any(|h| h.tier == Tier::Head && h.start < x.end && x.start < h.end)
@@ -473,7 +493,9 @@ mod tests {
             contains: vec!["【打印】".into()],
             max_breadcrumb_chars: 60,
             separators: vec![">".into(), "|".into()],
+            ..Clutter::default()
         }
+        .compile()
     }
 
     fn block(body: &str) -> Vec<Block> {

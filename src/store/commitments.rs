@@ -58,7 +58,7 @@ struct Row<'a> {
     deadline: Option<NaiveDate>,
     keys: Vec<String>,
     keywords: &'a [String],
-    terms: &'a [String],
+    terms: Vec<&'a str>,
     search: String,
     attributes: &'a Attributes,
 }
@@ -82,8 +82,8 @@ impl<'a> Row<'a> {
             deadline: u.attributes.timing.deadline.map(period_end),
             keys: u.keys(),
             keywords: &u.keywords,
-            terms: &u.terms,
-            search: tsvector_literal(&u.terms),
+            terms: u.terms.split(' ').filter(|t| !t.is_empty()).collect(),
+            search: tsvector_literal(u.terms.split(' ')),
             attributes: &u.attributes,
         }
     }
@@ -94,15 +94,12 @@ const MAX_POSITION: usize = 16_383;
 
 /// A `tsvector` literal of terms with their positions (from 1): `'双边':1 '贸易额':2,5`.
 /// Terms are taken as they are (no stemming or lowercasing by PostgreSQL).
-pub fn tsvector_literal(terms: &[String]) -> String {
+pub fn tsvector_literal<'a>(terms: impl IntoIterator<Item = &'a str>) -> String {
     let mut positions: Vec<(&str, Vec<usize>)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, t) in terms.iter().enumerate() {
-        if t.is_empty() {
-            continue;
-        }
-        let at = *index.entry(t.as_str()).or_insert_with(|| {
-            positions.push((t.as_str(), Vec::new()));
+    for (i, t) in terms.into_iter().filter(|t| !t.is_empty()).enumerate() {
+        let at = *index.entry(t).or_insert_with(|| {
+            positions.push((t, Vec::new()));
             positions.len() - 1
         });
         positions[at].1.push((i + 1).min(MAX_POSITION));
@@ -337,12 +334,9 @@ mod tests {
 
     #[test]
     fn tsvector_literal_quotes_and_groups_positions() {
-        let terms: Vec<String> = ["双边", "贸易额", "it's", "双边", "a\\b"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let terms = ["双边", "贸易额", "it's", "双边", "a\\b"];
         assert_eq!(
-            tsvector_literal(&terms),
+            tsvector_literal(terms),
             "'双边':1,4 '贸易额':2 'it''s':3 'a\\\\b':5"
         );
     }

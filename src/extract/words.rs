@@ -1,0 +1,187 @@
+//! What the lexicon says about one word — cue, actor, role, topic words, keyword candidacy,
+//! search sub-words — worked out once per distinct word and cached per thread, so that every
+//! token costs one hash lookup however many stages look at it.
+//!
+//! The cache belongs to one lexicon (by fingerprint) and is emptied when another lexicon is
+//! used or when it grows past [`MAX_CACHED_WORDS`]; that happens only between documents (see
+//! [`prepare`]), so sub-word indexes stay valid while a document is extracted.
+
+use std::cell::RefCell;
+
+use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
+
+use super::lexicon::{ActorRef, Lexicon, Tier};
+
+/// Distinct words kept per thread before the cache starts afresh.
+pub const MAX_CACHED_WORDS: usize = 200_000;
+
+/// Everything the stages need to know about a word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordInfo {
+    /// Cue group of the word itself.
+    pub cue: Option<u16>,
+    /// An adverb glued to a cue (积极支持): (adverb length in chars, cue group).
+    pub glued_cue: Option<(u8, u16)>,
+    /// A compound ending in plain evidence (法律基础): (tail length in chars, cue group).
+    pub plain_tail: Option<(u8, u16)>,
+    /// 将 / 把: marks an object when a noun follows.
+    pub object_marker: bool,
+    /// After an object marker, this word keeps the marker a cue (a cue word, or a word
+    /// opening with an adverb: 将大力…, 将充分发挥…).
+    pub keeps_marker_a_cue: bool,
+    /// May stand between a comma and a clause's cue.
+    pub adverb: bool,
+    /// The word itself names an actor (party, pair, all parties, role).
+    pub actor: Option<ActorRef>,
+    /// Parties named by the word or its longest prefix of two or more characters (两国元首 →
+    /// all parties, 中方企业 → CN, 中哈总理定期会晤 → both).
+    pub parties: Option<ActorRef>,
+    /// Role named by the word, or by its longest tail of two or more characters (两国银行).
+    pub role: Option<u16>,
+    /// Index into [`Lexicon::topic_lists`].
+    pub topics: Option<u32>,
+    /// Two or more characters, not a stop word, not an actor word.
+    pub keyword_candidate: bool,
+    /// Index into the thread's sub-word arena: the dictionary words strictly inside the word,
+    /// as " 贸易" for 贸易额 (0: none).
+    pub sub_words: u32,
+    /// The word's number in this thread's cache: equal words, equal ids (within a document).
+    pub id: u32,
+}
+
+struct Cache {
+    fingerprint: String,
+    infos: FxHashMap<Box<str>, WordInfo>,
+    /// Entry 0 is empty.
+    sub_words: Vec<Box<str>>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+        fingerprint: String::new(),
+        infos: FxHashMap::default(),
+        sub_words: vec![Box::from("")],
+    });
+}
+
+/// Called before each document: makes the cache this lexicon's and bounds its size.
+pub fn prepare(lex: &Lexicon) {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.fingerprint != lex.fingerprint || c.infos.len() > MAX_CACHED_WORDS {
+            c.fingerprint.clone_from(&lex.fingerprint);
+            c.infos.clear();
+            c.sub_words.truncate(1);
+        }
+    });
+}
+
+/// The info of every word, in order.
+pub fn annotate<'w>(
+    lex: &Lexicon,
+    jieba: &Jieba,
+    words: impl Iterator<Item = &'w str>,
+) -> Vec<WordInfo> {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let c = &mut *c;
+        words
+            .map(|w| match c.infos.get(w) {
+                Some(info) => *info,
+                None => {
+                    let mut info = compute(lex, jieba, w, &mut c.sub_words);
+                    info.id = c.infos.len() as u32;
+                    c.infos.insert(Box::from(w), info);
+                    info
+                }
+            })
+            .collect()
+    })
+}
+
+/// Runs `f` with the sub-word arena (indexed by [`WordInfo::sub_words`]).
+pub fn with_sub_words<R>(f: impl FnOnce(&[Box<str>]) -> R) -> R {
+    CACHE.with(|c| f(&c.borrow().sub_words))
+}
+
+/// Byte offsets of every char boundary of `word`, end included.
+fn bounds(word: &str) -> Vec<usize> {
+    word.char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(word.len()))
+        .collect()
+}
+
+fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) -> WordInfo {
+    let b = bounds(word);
+    let n = b.len() - 1;
+    let group = |w: &str| lex.cue_words.get(w).map(|&g| g as u16);
+    let cue = group(word);
+    let starts_with_adverb = word
+        .chars()
+        .next()
+        .is_some_and(|c| lex.adverb_first_chars.contains(&c))
+        && lex.adverbs.iter().any(|a| word.starts_with(a.as_str()));
+    let glued_cue = if cue.is_none() && n >= 3 && starts_with_adverb {
+        lex.adverbs.iter().find_map(|a| {
+            let g = group(word.strip_prefix(a.as_str())?)?;
+            Some((a.chars().count() as u8, g))
+        })
+    } else {
+        None
+    };
+    let plain_tail = if cue.is_none() && glued_cue.is_none() && n >= 3 {
+        (2..n).rev().find_map(|len| {
+            let g = group(&word[b[n - len]..])?;
+            (lex.cues[g as usize].tier == Tier::Plain).then_some((len as u8, g))
+        })
+    } else {
+        None
+    };
+    let actor = lex.actor_words.get(word).copied();
+    let non_role = |w: &str| {
+        lex.actor_words
+            .get(w)
+            .filter(|r| !matches!(r, ActorRef::Role(_)))
+            .copied()
+    };
+    let parties = non_role(word).or_else(|| (2..n).rev().find_map(|k| non_role(&word[..b[k]])));
+    let role = (0..n).filter(|&k| k == 0 || n - k >= 2).find_map(|k| {
+        match lex.actor_words.get(&word[b[k]..]) {
+            Some(ActorRef::Role(i)) => Some(*i as u16),
+            _ => None,
+        }
+    });
+    let mut sub = String::new();
+    for len in 2..n {
+        for start in 0..=n - len {
+            let s = &word[b[start]..b[start + len]];
+            if jieba.has_word(s) {
+                sub.push(' ');
+                sub.push_str(s);
+            }
+        }
+    }
+    let sub_words = if sub.is_empty() {
+        0
+    } else {
+        arena.push(sub.into_boxed_str());
+        (arena.len() - 1) as u32
+    };
+    WordInfo {
+        cue,
+        glued_cue,
+        plain_tail,
+        object_marker: lex.object_markers.contains(word),
+        keeps_marker_a_cue: cue.is_some() || starts_with_adverb,
+        adverb: lex.adverbs.contains(word),
+        actor,
+        parties,
+        role,
+        topics: lex.topic_words.get(word).copied(),
+        keyword_candidate: n >= 2 && !lex.stopwords.contains(word) && actor.is_none(),
+        sub_words,
+        id: 0,
+    }
+}
