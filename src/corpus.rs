@@ -4,6 +4,7 @@
 //! its path and reason; the batch goes on. Stored documents can be re-extracted in place.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sqlx::PgPool;
 
@@ -126,30 +127,14 @@ const ATTEMPTS: usize = 3;
 /// How many files a batch parses and stores at once: enough for commits to overlap.
 pub const FILES_IN_FLIGHT: usize = 4;
 
-/// A parsed file with the extraction of each of its documents.
-struct Analysed {
-    parsed: ParsedFile,
-    extractions: Vec<Extraction>,
-}
-
-/// Parses and extracts on a blocking thread (both are CPU work).
-fn analyse(parsed: ParsedFile, extractor: &Extractor) -> Analysed {
-    let extractions = parsed
-        .documents
-        .iter()
-        .map(|doc| {
-            extractor.extract(&DocumentInput {
-                title: &doc.meta.title,
-                body: &doc.body,
-                blocks: &doc.blocks,
-                date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
-            })
-        })
-        .collect();
-    Analysed {
-        parsed,
-        extractions,
-    }
+/// The extraction of one parsed document.
+fn extract_parsed(extractor: &Extractor, doc: &ingest::ParsedDocument) -> Extraction {
+    extractor.extract(&DocumentInput {
+        title: &doc.meta.title,
+        body: &doc.body,
+        blocks: &doc.blocks,
+        date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
+    })
 }
 
 /// The corpus: adds files (parse, extract, store) and re-extracts stored documents.
@@ -191,31 +176,25 @@ impl Corpus {
         bytes: Vec<u8>,
     ) -> Result<Vec<Stored>, CorpusError> {
         let file_name = name.to_string();
-        let (extractor, max_bytes) = (self.extractor, self.max_bytes);
-        let analysed = tokio::task::spawn_blocking(move || {
-            ingest::parse_bytes(&file_name, &bytes, max_bytes).map(|p| analyse(p, extractor))
-        })
-        .await
-        .map_err(|e| CorpusError::Task(e.to_string()))??;
-        Ok(self.store(name, &analysed).await?)
+        let max_bytes = self.max_bytes;
+        let parsed =
+            tokio::task::spawn_blocking(move || ingest::parse_bytes(&file_name, &bytes, max_bytes))
+                .await
+                .map_err(|e| CorpusError::Task(e.to_string()))??;
+        self.store(name, Arc::new(parsed)).await
     }
 
     /// Parse, extract and store one file from disk.
     pub async fn ingest_path(&self, path: impl AsRef<Path>) -> FileReport {
         let path = path.as_ref();
         let owned = path.to_path_buf();
-        let (extractor, max_bytes) = (self.extractor, self.max_bytes);
-        let analysed = tokio::task::spawn_blocking(move || {
-            ingest::read_path(&owned, max_bytes).map(|p| analyse(p, extractor))
-        })
-        .await;
-        let outcome = match analysed {
+        let max_bytes = self.max_bytes;
+        let parsed =
+            tokio::task::spawn_blocking(move || ingest::read_path(&owned, max_bytes)).await;
+        let outcome = match parsed {
             Err(e) => Err(CorpusError::Task(e.to_string())),
             Ok(Err(e)) => Err(CorpusError::Parse(e)),
-            Ok(Ok(analysed)) => self
-                .store(&path.to_string_lossy(), &analysed)
-                .await
-                .map_err(CorpusError::Store),
+            Ok(Ok(parsed)) => self.store(&path.to_string_lossy(), Arc::new(parsed)).await,
         };
         FileReport {
             path: path.to_path_buf(),
@@ -223,17 +202,18 @@ impl Corpus {
         }
     }
 
-    /// Store every document of a file with its extraction in one transaction, retrying
-    /// deadlocks.
+    /// Store every document of a file in one transaction, retrying deadlocks. Documents that
+    /// are new, or stored before by another extractor, are extracted (on a blocking thread)
+    /// and their units stored in the same transaction; unchanged documents cost no extraction.
     async fn store(
         &self,
         source_path: &str,
-        analysed: &Analysed,
-    ) -> Result<Vec<Stored>, StoreError> {
+        parsed: Arc<ParsedFile>,
+    ) -> Result<Vec<Stored>, CorpusError> {
         let mut attempt = 1;
         loop {
-            match self.store_once(source_path, analysed).await {
-                Err(e) if attempt < ATTEMPTS && e.is_transient() => {
+            match self.store_once(source_path, &parsed).await {
+                Err(CorpusError::Store(e)) if attempt < ATTEMPTS && e.is_transient() => {
                     tracing::debug!(source_path, attempt, "retrying after {e}");
                     attempt += 1;
                 }
@@ -245,16 +225,14 @@ impl Corpus {
     async fn store_once(
         &self,
         source_path: &str,
-        analysed: &Analysed,
-    ) -> Result<Vec<Stored>, StoreError> {
+        parsed: &Arc<ParsedFile>,
+    ) -> Result<Vec<Stored>, CorpusError> {
         let fingerprint = self.extractor.fingerprint();
-        let parsed = &analysed.parsed;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let mut stored = Vec::with_capacity(parsed.documents.len());
-        for (doc, extraction) in parsed.documents.iter().zip(&analysed.extractions) {
+        for (index, doc) in parsed.documents.iter().enumerate() {
             let outcome =
                 store::documents::insert(&mut tx, doc, source_path, parsed.encoding).await?;
-            // A document stored before (perhaps by another extractor) is brought up to date.
             let current = match outcome {
                 Stored::Inserted(_) => false,
                 Stored::Unchanged(id) => {
@@ -265,17 +243,23 @@ impl Corpus {
                 }
             };
             if !current {
+                let (extractor, file) = (self.extractor, Arc::clone(parsed));
+                let extraction = tokio::task::spawn_blocking(move || {
+                    extract_parsed(extractor, &file.documents[index])
+                })
+                .await
+                .map_err(|e| CorpusError::Task(e.to_string()))?;
                 store::commitments::store_extraction(
                     &mut tx,
                     outcome.id(),
-                    extraction,
+                    &extraction,
                     &fingerprint,
                 )
                 .await?;
             }
             stored.push(outcome);
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(stored)
     }
 
