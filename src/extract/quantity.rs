@@ -427,6 +427,252 @@ const NOT_FORWARD_METRICS: &[&str] = &[
 ];
 
 // ---------------------------------------------------------------------------
+// Character sets and prefilter
+// ---------------------------------------------------------------------------
+
+/// A set of characters built at compile time, so that a scanner can reject
+/// a character with one lookup before trying any word: one bit per
+/// character of ASCII, of the CJK Unified Ideographs block and of the
+/// full-width forms (U+FF00 to U+FF7F), and a short list for the others.
+struct CharSet {
+    ascii: u128,
+    cjk: [u64; 328],
+    full_width: u128,
+    others: [char; 8],
+    other_count: usize,
+}
+
+impl CharSet {
+    const CJK: u32 = 0x4E00;
+    const CJK_END: u32 = 0x9FFF;
+    const FULL_WIDTH: u32 = 0xFF00;
+    const FULL_WIDTH_END: u32 = 0xFF7F;
+
+    const EMPTY: Self = Self {
+        ascii: 0,
+        cjk: [0; 328],
+        full_width: 0,
+        others: ['\0'; 8],
+        other_count: 0,
+    };
+
+    const fn with(mut self, c: char) -> Self {
+        let u = c as u32;
+        if u < 0x80 {
+            self.ascii |= 1 << u;
+        } else if u >= Self::CJK && u <= Self::CJK_END {
+            let offset = u - Self::CJK;
+            self.cjk[offset as usize / 64] |= 1 << (offset % 64);
+        } else if u >= Self::FULL_WIDTH && u <= Self::FULL_WIDTH_END {
+            self.full_width |= 1 << (u - Self::FULL_WIDTH);
+        } else {
+            let mut k = 0;
+            while k < self.other_count {
+                if self.others[k] == c {
+                    return self;
+                }
+                k += 1;
+            }
+            // Fails the build when a set needs more than 8 others.
+            self.others[self.other_count] = c;
+            self.other_count += 1;
+        }
+        self
+    }
+
+    const fn with_all(mut self, chars: &[char]) -> Self {
+        let mut k = 0;
+        while k < chars.len() {
+            self = self.with(chars[k]);
+            k += 1;
+        }
+        self
+    }
+
+    /// The set with the ASCII and full-width decimal digits added.
+    const fn with_digits(mut self) -> Self {
+        let mut d = 0;
+        while d < 10 {
+            self.ascii |= 1 << ('0' as u32 + d);
+            self.full_width |= 1 << ('０' as u32 + d - Self::FULL_WIDTH);
+            d += 1;
+        }
+        self
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let u = c as u32;
+        if (Self::CJK..=Self::CJK_END).contains(&u) {
+            let offset = u - Self::CJK;
+            self.cjk[offset as usize / 64] & (1 << (offset % 64)) != 0
+        } else if u < 0x80 {
+            self.ascii & (1 << u) != 0
+        } else if (Self::FULL_WIDTH..=Self::FULL_WIDTH_END).contains(&u) {
+            self.full_width & (1 << (u - Self::FULL_WIDTH)) != 0
+        } else {
+            self.others[..self.other_count].contains(&c)
+        }
+    }
+}
+
+/// The first character of a non-empty word, at compile time.
+const fn first_char(word: &str) -> char {
+    let b = word.as_bytes();
+    let u = match b[0] {
+        0x00..=0x7F => b[0] as u32,
+        0xC0..=0xDF => (b[0] as u32 & 0x1F) << 6 | (b[1] as u32 & 0x3F),
+        0xE0..=0xEF => {
+            (b[0] as u32 & 0x0F) << 12 | (b[1] as u32 & 0x3F) << 6 | (b[2] as u32 & 0x3F)
+        }
+        _ => {
+            (b[0] as u32 & 0x07) << 18
+                | (b[1] as u32 & 0x3F) << 12
+                | (b[2] as u32 & 0x3F) << 6
+                | (b[3] as u32 & 0x3F)
+        }
+    };
+    match char::from_u32(u) {
+        Some(c) => c,
+        None => panic!("not UTF-8"),
+    }
+}
+
+/// The last character of a non-empty word, at compile time.
+const fn last_char(word: &str) -> char {
+    let b = word.as_bytes();
+    let mut start = b.len() - 1;
+    while b[start] & 0xC0 == 0x80 {
+        start -= 1;
+    }
+    match std::str::from_utf8(b.split_at(start).1) {
+        Ok(last) => first_char(last),
+        Err(_) => panic!("not UTF-8"),
+    }
+}
+
+/// The first characters of [`UNITS`], entry by entry.
+const UNIT_FIRSTS: [char; UNITS.len()] = {
+    let mut out = ['\0'; UNITS.len()];
+    let mut k = 0;
+    while k < UNITS.len() {
+        out[k] = first_char(UNITS[k].0);
+        k += 1;
+    }
+    out
+};
+
+/// The characters a unit can start with.
+const UNIT_STARTS: CharSet = CharSet::EMPTY.with_all(&UNIT_FIRSTS);
+
+/// The first and the last characters of [`PREFIX_CURRENCIES`], entry by
+/// entry.
+const CURRENCY_EDGES: (
+    [char; PREFIX_CURRENCIES.len()],
+    [char; PREFIX_CURRENCIES.len()],
+) = {
+    let mut firsts = ['\0'; PREFIX_CURRENCIES.len()];
+    let mut lasts = ['\0'; PREFIX_CURRENCIES.len()];
+    let mut k = 0;
+    while k < PREFIX_CURRENCIES.len() {
+        firsts[k] = first_char(PREFIX_CURRENCIES[k].0);
+        lasts[k] = last_char(PREFIX_CURRENCIES[k].0);
+        k += 1;
+    }
+    (firsts, lasts)
+};
+
+/// The first characters of [`CONNECTORS`].
+const CONNECTOR_FIRSTS: [char; CONNECTORS.len()] = {
+    let mut out = ['\0'; CONNECTORS.len()];
+    let mut k = 0;
+    while k < CONNECTORS.len() {
+        out[k] = first_char(CONNECTORS[k]);
+        k += 1;
+    }
+    out
+};
+
+/// Chinese numerals: digits (`两` and the zeros included) and multipliers.
+const CHINESE_NUMERALS: &[char] = &[
+    '〇', '○', '零', '一', '二', '两', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千',
+    '万', '亿',
+];
+
+/// The characters [`quantities_in`] tries a quantity at: digits, Chinese
+/// numerals and the first characters of prefix currencies (`人民币`, `美元`
+/// …; `百分之` starts with a numeral).
+const CANDIDATES: CharSet = CharSet::EMPTY
+    .with_digits()
+    .with_all(CHINESE_NUMERALS)
+    .with_all(&['人', '美', '欧', '港', '日', '卢', '坚']);
+
+/// May a quantity start at `c`?
+#[inline]
+fn is_candidate(c: char) -> bool {
+    CANDIDATES.contains(c)
+}
+
+/// The characters a number can end with ([`scan_number`]): digits, Chinese
+/// numerals, `多`/`余` (`200多亿`) and `点` (`五点两`).
+const NUMBER_ENDS: CharSet = CharSet::EMPTY
+    .with_digits()
+    .with_all(CHINESE_NUMERALS)
+    .with_all(&['多', '余', '点']);
+
+/// The last characters of [`PREFIX_CURRENCIES`].
+const CURRENCY_ENDS: CharSet = CharSet::EMPTY.with_all(&CURRENCY_EDGES.1);
+
+/// The characters that can come first in a pair that [`may_hold_quantity`]
+/// looks for: number ends (`百` of `百分之` among them) and currency ends.
+const PAIR_FIRSTS: CharSet = NUMBER_ENDS.with_all(&CURRENCY_EDGES.1);
+
+/// Can `text` hold a quantity? Every quantity has a unit right after a
+/// number (`400亿美元`, `30%`), a number right after a prefix currency
+/// (`人民币1000亿`), or is written `百分之…`. Most clauses have no such pair
+/// and are rejected in one pass, before they are decoded into characters.
+fn may_hold_quantity(text: &str) -> bool {
+    let mut prev = '\0';
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if PAIR_FIRSTS.contains(c) && pair_may_hold_quantity(prev, c, chars.as_str()) {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
+/// Can a quantity hold `first` followed by `rest`, as a unit after a number
+/// ending with `first` (preceded by `before`), a number after a prefix
+/// currency ending with `first`, or `百分…`?
+#[cold]
+fn pair_may_hold_quantity(before: char, first: char, rest: &str) -> bool {
+    let Some(c) = rest.chars().next() else {
+        return false;
+    };
+    if UNIT_STARTS.contains(c) && NUMBER_ENDS.contains(first) {
+        // A number that is a single Chinese digit (`一个`, `两人`) only makes
+        // a percentage or a foreign currency (see `plausible`).
+        let single_digit = chinese_digit(first).is_some() && !NUMBER_ENDS.contains(before);
+        let unit = UNITS
+            .iter()
+            .zip(UNIT_FIRSTS)
+            .any(|(&(word, kind, _), unit_first)| {
+                unit_first == c
+                    && rest.starts_with(word)
+                    && (!single_digit
+                        || kind == QuantityKind::Percent
+                        || (kind == QuantityKind::Money && word != "元"))
+            });
+        if unit {
+            return true;
+        }
+    }
+    (first == '百' && c == '分') || (CURRENCY_ENDS.contains(first) && is_candidate(c))
+}
+
+// ---------------------------------------------------------------------------
 // Character helpers
 // ---------------------------------------------------------------------------
 
@@ -438,8 +684,15 @@ fn at(chars: &[char], i: usize, word: &str) -> bool {
 
 /// If `word` occurs in `chars` ending at `end`, its start.
 fn ends_at(chars: &[char], end: usize, word: &str) -> Option<usize> {
-    let start = end.checked_sub(word.chars().count())?;
-    at(chars, start, word).then_some(start)
+    let mut rest = chars.get(..end)?.iter().rev();
+    let mut start = end;
+    for w in word.chars().rev() {
+        if rest.next() != Some(&w) {
+            return None;
+        }
+        start -= 1;
+    }
+    Some(start)
 }
 
 /// The longest entry of `table` occurring at `i`, with its end.
@@ -748,10 +1001,15 @@ impl Found {
 /// A unit at `i`: (end, kind, unit), after the checks that depend on the
 /// characters around it.
 fn unit_at(chars: &[char], i: usize) -> Option<(usize, QuantityKind, &'static str)> {
+    let c = *chars.get(i)?;
+    if !UNIT_STARTS.contains(c) {
+        return None;
+    }
     let (end, (kind, unit)) = UNITS
         .iter()
-        .filter(|(w, _, _)| at(chars, i, w))
-        .map(|&(w, kind, unit)| (i + w.chars().count(), (kind, unit)))
+        .zip(UNIT_FIRSTS)
+        .filter(|&(&(w, _, _), first)| first == c && at(chars, i, w))
+        .map(|(&(w, kind, unit), _)| (i + w.chars().count(), (kind, unit)))
         .max_by_key(|&(end, _)| end)?;
     let next = chars.get(end).copied();
     let word = &chars[i..end];
@@ -781,6 +1039,9 @@ fn unit_at(chars: &[char], i: usize) -> Option<(usize, QuantityKind, &'static st
 
 /// A range connector at `i`: its end.
 fn connector_at(chars: &[char], i: usize) -> Option<usize> {
+    if !CONNECTOR_FIRSTS.contains(chars.get(i)?) {
+        return None;
+    }
     CONNECTORS
         .iter()
         .filter(|w| at(chars, i, w))
@@ -920,6 +1181,9 @@ fn quantity_at(chars: &[char], i: usize) -> Option<Found> {
     let mut prefix_currency = None;
     let mut num_start = i;
     if !number_may_start(chars, i) {
+        if !CURRENCY_EDGES.0.contains(&chars[i]) {
+            return None;
+        }
         let (end, code) = longest_at(chars, i, PREFIX_CURRENCIES)?;
         if !number_may_start(chars, end) && arabic_digit(*chars.get(end)?).is_none() {
             return None;
@@ -995,11 +1259,9 @@ fn quantities_in(chars: &[char]) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
-        let candidate = arabic_digit(c).is_some()
-            || is_chinese_numeral(c)
-            || matches!(c, '人' | '美' | '欧' | '港' | '日' | '卢' | '坚');
-        if candidate && let Some(found) = quantity_at(chars, i) {
+        if is_candidate(chars[i])
+            && let Some(found) = quantity_at(chars, i)
+        {
             i = found.end.max(i + 1);
             out.push(found);
         } else {
@@ -1012,6 +1274,9 @@ fn quantities_in(chars: &[char]) -> Vec<Found> {
 /// Finds the quantities of `text` (one clause or sentence), in order and not
 /// overlapping. See the module documentation for what is recognised.
 pub fn find_quantities(text: &str) -> Vec<Quantity> {
+    if !may_hold_quantity(text) {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().collect();
     quantities_in(&chars)
         .into_iter()
@@ -1246,6 +1511,9 @@ fn analyse(
 /// * `Q (的) NOUN` when no verb governs the quantity (`提供100亿美元贷款` →
 ///   `贷款`).
 pub fn find_targets(text: &str) -> Vec<Target> {
+    if !may_hold_quantity(text) {
+        return Vec::new();
+    }
     let chars: Vec<char> = text.chars().collect();
     let found = quantities_in(&chars);
     let spans: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.end)).collect();
@@ -1803,6 +2071,77 @@ mod tests {
         ] {
             let _ = find_quantities(text);
             let _ = find_targets(text);
+        }
+    }
+
+    #[test]
+    fn character_sets_match_the_lexicon() {
+        fn starts<'a>(mut words: impl Iterator<Item = &'a str>, c: char) -> bool {
+            words.any(|w| w.starts_with(c))
+        }
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let candidate = arabic_digit(c).is_some()
+                || is_chinese_numeral(c)
+                || matches!(c, '人' | '美' | '欧' | '港' | '日' | '卢' | '坚');
+            assert_eq!(is_candidate(c), candidate, "{c}");
+            let number_end = arabic_digit(c).is_some()
+                || is_chinese_numeral(c)
+                || matches!(c, '多' | '余' | '点');
+            assert_eq!(NUMBER_ENDS.contains(c), number_end, "{c}");
+            assert_eq!(
+                UNIT_STARTS.contains(c),
+                starts(UNITS.iter().map(|u| u.0), c),
+                "{c}"
+            );
+            assert_eq!(
+                CURRENCY_EDGES.0.contains(&c),
+                starts(PREFIX_CURRENCIES.iter().map(|u| u.0), c),
+                "{c}"
+            );
+            assert_eq!(
+                CURRENCY_ENDS.contains(c),
+                PREFIX_CURRENCIES.iter().any(|u| u.0.ends_with(c)),
+                "{c}"
+            );
+            assert_eq!(
+                CONNECTOR_FIRSTS.contains(&c),
+                starts(CONNECTORS.iter().copied(), c),
+                "{c}"
+            );
+        }
+        for (first, unit) in UNIT_FIRSTS.iter().zip(UNITS) {
+            assert!(unit.0.starts_with(*first), "{}", unit.0);
+        }
+    }
+
+    #[test]
+    fn prefilter() {
+        for text in [
+            "400亿美元",
+            "30%",
+            "３０％",
+            "人民币1000亿",
+            "美元一百亿",
+            "百分之五",
+            "二十个",
+            "200多家",
+            "一个百分点",
+            "五亿日元",
+        ] {
+            assert!(may_hold_quantity(text), "{text}");
+        }
+        for text in [
+            "",
+            "两国人民",
+            "国家",
+            "坚持一个中国政策",
+            "第一次",
+            "2015年",
+            "二〇一五年",
+            "6月30日",
+        ] {
+            assert!(!may_hold_quantity(text), "{text}");
+            assert_eq!(find_quantities(text), vec![], "{text}");
         }
     }
 

@@ -82,27 +82,28 @@ pub struct TimeExpr {
 // Lexicon
 // ---------------------------------------------------------------------------
 
-const URGENCY: &[&str] = &[
+const URGENCY: Words<9> = Words::new([
     "尽快", "尽早", "早日", "及早", "抓紧", "加紧", "从速", "立即", "尽速",
-];
+]);
 
 /// Range connectors between two dates.
-const CONNECTORS: &[&str] = &["至", "到", "-", "－", "—", "——", "–", "～", "~"];
+const CONNECTORS: Words<9> = Words::new(["至", "到", "-", "－", "—", "——", "–", "～", "~"]);
 
 /// Words after a date that make it a deadline.
-const DEADLINE_SUFFIXES: &[&str] = &["以前", "之前", "前", "以内", "之内", "内", "为止"];
+const DEADLINE_SUFFIXES: Words<7> =
+    Words::new(["以前", "之前", "前", "以内", "之内", "内", "为止"]);
 
 /// Words after a date that make it the start of an open period.
-const SINCE_SUFFIXES: &[&str] = &["以来", "起", "开始", "以后", "之后", "后"];
+const SINCE_SUFFIXES: Words<6> = Words::new(["以来", "起", "开始", "以后", "之后", "后"]);
 
 /// Words before a date that make it a deadline (and belong to its span).
-const DEADLINE_PREFIXES: &[&str] = &["到", "至", "直到", "直至", "不晚于", "不迟于"];
+const DEADLINE_PREFIXES: Words<6> = Words::new(["到", "至", "直到", "直至", "不晚于", "不迟于"]);
 
 /// Words before a date that make it the date of a status (`截至2011年底`).
-const AS_OF_PREFIXES: &[&str] = &["截至", "截止", "截止到", "截至到"];
+const AS_OF_PREFIXES: Words<4> = Words::new(["截至", "截止", "截止到", "截至到"]);
 
 /// Words following a date that make it part of a name.
-const NAME_WORDS: &[&str] = &[
+const NAME_WORDS: Words<15> = Words::new([
     "国家",
     "发展",
     "战略",
@@ -118,7 +119,63 @@ const NAME_WORDS: &[&str] = &[
     "中长期",
     "长期",
     "行动计划",
-];
+]);
+
+/// A list of words with the first and the last character of each, worked
+/// out at compile time: matching compares those before decoding a word.
+struct Words<const N: usize> {
+    words: [&'static str; N],
+    firsts: [char; N],
+    lasts: [char; N],
+}
+
+impl<const N: usize> Words<N> {
+    /// The list of `words`, none of them empty.
+    const fn new(words: [&'static str; N]) -> Self {
+        let mut firsts = ['\0'; N];
+        let mut lasts = ['\0'; N];
+        let mut k = 0;
+        while k < N {
+            let bytes = words[k].as_bytes();
+            let mut first_end = 1;
+            while first_end < bytes.len() && bytes[first_end] & 0xC0 == 0x80 {
+                first_end += 1;
+            }
+            let mut last_start = bytes.len() - 1;
+            while bytes[last_start] & 0xC0 == 0x80 {
+                last_start -= 1;
+            }
+            firsts[k] = only_char(bytes.split_at(first_end).0);
+            lasts[k] = only_char(bytes.split_at(last_start).1);
+            k += 1;
+        }
+        Self {
+            words,
+            firsts,
+            lasts,
+        }
+    }
+}
+
+/// The one character UTF-8 `bytes` encode, at compile time.
+const fn only_char(bytes: &[u8]) -> char {
+    let u = match *bytes {
+        [a] => a as u32,
+        [a, b] => (a as u32 & 0x1F) << 6 | (b as u32 & 0x3F),
+        [a, b, c] => (a as u32 & 0x0F) << 12 | (b as u32 & 0x3F) << 6 | (c as u32 & 0x3F),
+        [a, b, c, d] => {
+            (a as u32 & 0x07) << 18
+                | (b as u32 & 0x3F) << 12
+                | (c as u32 & 0x3F) << 6
+                | (d as u32 & 0x3F)
+        }
+        _ => panic!("not one character"),
+    };
+    match char::from_u32(u) {
+        Some(c) => c,
+        None => panic!("not one character"),
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Character helpers
@@ -131,22 +188,39 @@ fn at(chars: &[char], i: usize, word: &str) -> bool {
 }
 
 /// End of the longest word of `words` occurring at `i`.
-fn longest_at(chars: &[char], i: usize, words: &[&str]) -> Option<usize> {
+fn longest_at<const N: usize>(chars: &[char], i: usize, words: &Words<N>) -> Option<usize> {
+    let c = *chars.get(i)?;
     words
+        .words
         .iter()
-        .filter(|w| at(chars, i, w))
-        .map(|w| i + w.chars().count())
+        .zip(words.firsts)
+        .filter(|&(w, first)| first == c && at(chars, i, w))
+        .map(|(w, _)| i + w.chars().count())
         .max()
 }
 
+/// If `word` occurs in `chars` ending at `end`, its start.
+fn ending(chars: &[char], end: usize, word: &str) -> Option<usize> {
+    let mut rest = chars.get(..end)?.iter().rev();
+    let mut start = end;
+    for w in word.chars().rev() {
+        if rest.next() != Some(&w) {
+            return None;
+        }
+        start -= 1;
+    }
+    Some(start)
+}
+
 /// Start of the longest word of `words` ending at `end`.
-fn longest_ending(chars: &[char], end: usize, words: &[&str]) -> Option<usize> {
+fn longest_ending<const N: usize>(chars: &[char], end: usize, words: &Words<N>) -> Option<usize> {
+    let c = *chars.get(end.checked_sub(1)?)?;
     words
+        .words
         .iter()
-        .filter_map(|w| {
-            let s = end.checked_sub(w.chars().count())?;
-            at(chars, s, w).then_some(s)
-        })
+        .zip(words.lasts)
+        .filter(|&(_, last)| last == c)
+        .filter_map(|(w, _)| ending(chars, end, w))
         .min()
 }
 
@@ -331,30 +405,28 @@ impl Found {
 
 /// `尽快`, `早日` … at `i`.
 fn urgency_at(chars: &[char], i: usize) -> Option<Found> {
-    let end = longest_at(chars, i, URGENCY)?;
+    let end = longest_at(chars, i, &URGENCY)?;
     Some(Found::new(i, end, TimeKind::Urgency))
 }
 
-/// A recurrence unit at `i`, as (every multiplier, unit, end):
-/// `年`, `个月`, `月`, `季度`, `季`, `周`, `星期`, `天`, `日`.
+/// A recurrence unit at `i`, as (every multiplier, unit, end), the longest
+/// of `年`, `个月`, `月`, `季度`, `季`, `周`, `个星期`, `星期`, `天`, `日`.
 fn recurrence_unit_at(chars: &[char], i: usize) -> Option<(u32, PeriodUnit, usize)> {
-    const UNITS: &[(&str, u32, PeriodUnit)] = &[
-        ("年", 1, PeriodUnit::Year),
-        ("个月", 1, PeriodUnit::Month),
-        ("月", 1, PeriodUnit::Month),
-        ("季度", 3, PeriodUnit::Month),
-        ("季", 3, PeriodUnit::Month),
-        ("周", 1, PeriodUnit::Week),
-        ("个星期", 1, PeriodUnit::Week),
-        ("星期", 1, PeriodUnit::Week),
-        ("天", 1, PeriodUnit::Day),
-        ("日", 1, PeriodUnit::Day),
-    ];
-    UNITS
-        .iter()
-        .filter(|(w, _, _)| at(chars, i, w))
-        .map(|&(w, n, u)| (n, u, i + w.chars().count()))
-        .max_by_key(|&(_, _, end)| end)
+    let next = chars.get(i + 1).copied();
+    Some(match *chars.get(i)? {
+        '年' => (1, PeriodUnit::Year, i + 1),
+        '个' if next == Some('月') => (1, PeriodUnit::Month, i + 2),
+        '个' if next == Some('星') && chars.get(i + 2) == Some(&'期') => {
+            (1, PeriodUnit::Week, i + 3)
+        }
+        '月' => (1, PeriodUnit::Month, i + 1),
+        '季' if next == Some('度') => (3, PeriodUnit::Month, i + 2),
+        '季' => (3, PeriodUnit::Month, i + 1),
+        '周' => (1, PeriodUnit::Week, i + 1),
+        '星' if next == Some('期') => (1, PeriodUnit::Week, i + 2),
+        '天' | '日' => (1, PeriodUnit::Day, i + 1),
+        _ => return None,
+    })
 }
 
 /// `每年`, `每两年`, `每半年`, `每季度`, `每月`, `每三个月`, `每隔一年` at `i`.
@@ -395,6 +467,7 @@ fn every_at(chars: &[char], i: usize) -> Option<Found> {
 
 /// `两年一次`, `一年一度`, `三个月一次` at `i`; `隔年` (every two years).
 fn per_at(chars: &[char], i: usize) -> Option<Found> {
+    const ONCE: Words<6> = Words::new(["一次", "一届", "一度", "举行一次", "召开一次", "举办一次"]);
     if at(chars, i, "隔年") {
         return Some(Found::recurrence(i, i + 2, 2, PeriodUnit::Year));
     }
@@ -403,11 +476,7 @@ fn per_at(chars: &[char], i: usize) -> Option<Found> {
     }
     let (count, j) = small_at(chars, i, true)?;
     let (n, unit, j) = recurrence_unit_at(chars, j)?;
-    let end = longest_at(
-        chars,
-        j,
-        &["一次", "一届", "一度", "举行一次", "召开一次", "举办一次"],
-    )?;
+    let end = longest_at(chars, j, &ONCE)?;
     Some(Found::recurrence(i, end, count * n, unit))
 }
 
@@ -493,12 +562,14 @@ fn relative_year_at(chars: &[char], i: usize, reference: i32) -> Option<(i32, us
 /// `未来五年`, `今后10年(内)` at `i`: a period from the year after the
 /// reference year.
 fn coming_years_at(chars: &[char], i: usize, reference: i32) -> Option<Found> {
-    let j = longest_at(chars, i, &["未来", "今后"])?;
+    const COMING: Words<2> = Words::new(["未来", "今后"]);
+    const WITHIN: Words<6> = Words::new(["之内", "以内", "内", "里", "间", "中"]);
+    let j = longest_at(chars, i, &COMING)?;
     let (n, j) = small_at(chars, j, true)?;
     if chars.get(j) != Some(&'年') {
         return None;
     }
-    let end = longest_at(chars, j + 1, &["之内", "以内", "内", "里", "间", "中"]).unwrap_or(j + 1);
+    let end = longest_at(chars, j + 1, &WITHIN).unwrap_or(j + 1);
     let n = i32::try_from(n).ok()?;
     Some(Found {
         until: year_date(reference + n),
@@ -509,6 +580,7 @@ fn coming_years_at(chars: &[char], i: usize, reference: i32) -> Option<Found> {
 /// `五年内`, `3年之内` at `i`: a deadline that many years after the
 /// reference year.
 fn within_years_at(chars: &[char], i: usize, reference: i32) -> Option<Found> {
+    const WITHIN: Words<3> = Words::new(["之内", "以内", "内"]);
     if prev(chars, i).is_some_and(is_numeral) {
         return None;
     }
@@ -516,7 +588,7 @@ fn within_years_at(chars: &[char], i: usize, reference: i32) -> Option<Found> {
     if chars.get(j) != Some(&'年') {
         return None;
     }
-    let end = longest_at(chars, j + 1, &["之内", "以内", "内"])?;
+    let end = longest_at(chars, j + 1, &WITHIN)?;
     let n = i32::try_from(n).ok()?;
     Some(Found::dated(
         i,
@@ -544,7 +616,7 @@ fn calendar_at(chars: &[char], i: usize, year: Option<i32>) -> Option<Calendar> 
     if let Some((y1, e)) = year_digits_at(chars, i)
         && chars.get(e) != Some(&'年')
     {
-        let c = longest_at(chars, e, CONNECTORS)?;
+        let c = longest_at(chars, e, &CONNECTORS)?;
         let (y2, end) = year_at(chars, c)?;
         if y2 <= y1 {
             return None;
@@ -584,7 +656,7 @@ fn calendar_at(chars: &[char], i: usize, year: Option<i32>) -> Option<Calendar> 
         // An impossible day (2月30日): keep the month only, no range.
         return Some(single);
     }
-    let Some(c) = longest_at(chars, end, CONNECTORS) else {
+    let Some(c) = longest_at(chars, end, &CONNECTORS) else {
         return Some(single);
     };
     if chars[end] == '至' && at(chars, c, "今") && !at(chars, c, "今年") && !at(chars, c, "今后")
@@ -630,16 +702,20 @@ fn calendar_at(chars: &[char], i: usize, year: Option<i32>) -> Option<Calendar> 
 /// words around it. `floor` is the end of the previous expression; prefixes
 /// never reach before it.
 fn classify(chars: &[char], start: usize, end: usize, date: PartialDate, floor: usize) -> Found {
+    const END_OF: Words<4> = Words::new(["年底", "年末", "底", "末"]);
+    const FROM: Words<2> = Words::new(["从", "自"]);
+    const IN: Words<2> = Words::new(["在", "于"]);
+    const STRIVING: Words<2> = Words::new(["力争", "争取"]);
     let mut end = end;
     // `2015年底`, `2015年年底`, `6月底`.
-    if let Some(e) = longest_at(chars, end, &["年底", "年末", "底", "末"]) {
+    if let Some(e) = longest_at(chars, end, &END_OF) {
         end = e;
     }
     let mut kind = TimeKind::Date;
     let mut span_start = start;
     if at(chars, end, "前后") {
         end += 2;
-    } else if let Some(e) = longest_at(chars, end, DEADLINE_SUFFIXES) {
+    } else if let Some(e) = longest_at(chars, end, &DEADLINE_SUFFIXES) {
         let next = chars.get(e).copied();
         let ok = match &chars[end..e] {
             ['前'] => !next.is_some_and(|c| {
@@ -674,7 +750,7 @@ fn classify(chars: &[char], start: usize, end: usize, date: PartialDate, floor: 
             end = e;
             kind = TimeKind::Deadline;
         }
-    } else if let Some(e) = longest_at(chars, end, SINCE_SUFFIXES)
+    } else if let Some(e) = longest_at(chars, end, &SINCE_SUFFIXES)
         && !matches!(chars.get(e), Some('续' | '者' | '方' | '来'))
     {
         end = e;
@@ -682,7 +758,7 @@ fn classify(chars: &[char], start: usize, end: usize, date: PartialDate, floor: 
     }
     // Prefixes.
     let allowed = |s: &usize| *s >= floor;
-    let deadline_prefix = longest_ending(chars, start, DEADLINE_PREFIXES)
+    let deadline_prefix = longest_ending(chars, start, &DEADLINE_PREFIXES)
         .filter(allowed)
         .filter(|&s| {
             let p = prev(chars, s);
@@ -732,7 +808,7 @@ fn classify(chars: &[char], start: usize, end: usize, date: PartialDate, floor: 
                 _ => true,
             }
         });
-    if let Some(s) = longest_ending(chars, start, AS_OF_PREFIXES).filter(allowed) {
+    if let Some(s) = longest_ending(chars, start, &AS_OF_PREFIXES).filter(allowed) {
         // `截至2011年底`: the date of a status; `截至2015年底前` is still a
         // deadline.
         span_start = s;
@@ -741,18 +817,17 @@ fn classify(chars: &[char], start: usize, end: usize, date: PartialDate, floor: 
             span_start = s;
             kind = TimeKind::Deadline;
         }
-    } else if let Some(s) = longest_ending(chars, start, &["从", "自"]).filter(allowed) {
+    } else if let Some(s) = longest_ending(chars, start, &FROM).filter(allowed) {
         if kind == TimeKind::Period {
             span_start = s;
         }
-    } else if let Some(s) = longest_ending(chars, start, &["在", "于"]).filter(allowed) {
-        let striving = longest_ending(chars, s, &["力争", "争取"]).is_some();
+    } else if let Some(s) = longest_ending(chars, start, &IN).filter(allowed) {
+        let striving = longest_ending(chars, s, &STRIVING).is_some();
         if kind == TimeKind::Deadline || striving {
             span_start = s;
             kind = TimeKind::Deadline;
         }
-    } else if longest_ending(chars, start, &["力争", "争取"]).is_some() && kind == TimeKind::Date
-    {
+    } else if longest_ending(chars, start, &STRIVING).is_some() && kind == TimeKind::Date {
         kind = TimeKind::Deadline;
     }
     Found::dated(span_start, end, kind, date)
@@ -766,7 +841,7 @@ fn in_name(chars: &[char], start: usize, end: usize) -> bool {
     } else {
         end
     };
-    if longest_at(chars, after, NAME_WORDS).is_some() {
+    if longest_at(chars, after, &NAME_WORDS).is_some() {
         return true;
     }
     let before = &chars[..start];
@@ -788,13 +863,20 @@ fn in_name(chars: &[char], start: usize, end: usize) -> bool {
 /// dated expression precedes them. Without it, relative expressions are
 /// skipped.
 pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
-    let chars: Vec<char> = text.chars().collect();
+    if !may_hold_time(text) {
+        return Vec::new();
+    }
+    let chars = to_chars(text);
     let reference_year = reference.map(|d| d.year());
-    let mut out: Vec<Found> = Vec::new();
+    let mut out = Vec::new();
     let mut last_year = None;
     let mut floor = 0;
     let mut i = 0;
     while i < chars.len() {
+        if !may_start(chars[i]) {
+            i += 1;
+            continue;
+        }
         let found = match_at(
             &chars,
             i,
@@ -809,27 +891,146 @@ pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
                 }
                 floor = f.end;
                 i = f.end.max(i + 1);
-                out.push(f);
+                out.push(TimeExpr {
+                    start: f.start,
+                    end: f.end,
+                    text: chars[f.start..f.end].iter().collect(),
+                    kind: f.kind,
+                    date: f.date,
+                    until: f.until,
+                    every: f.every,
+                    unit: f.unit,
+                    in_name: f.nameable && in_name(&chars, f.start, f.end),
+                });
             }
             None => i += 1,
         }
     }
-    out.into_iter()
-        .map(|f| TimeExpr {
-            start: f.start,
-            end: f.end,
-            text: chars[f.start..f.end].iter().collect(),
-            kind: f.kind,
-            date: f.date,
-            until: f.until,
-            every: f.every,
-            unit: f.unit,
-            in_name: f.nameable && in_name(&chars, f.start, f.end),
-        })
-        .collect()
+    out
+}
+
+/// The characters of `text`, in one allocation.
+fn to_chars(text: &str) -> Vec<char> {
+    let mut chars = Vec::with_capacity(text.len());
+    chars.extend(text.chars());
+    chars
+}
+
+// ---------------------------------------------------------------------------
+// Prefilter and dispatch
+// ---------------------------------------------------------------------------
+
+/// A set of characters of the CJK Unified Ideographs block (U+4E00 to
+/// U+9FFF), one bit per character, built at compile time.
+struct CjkSet([u64; 328]);
+
+impl CjkSet {
+    const FIRST: u32 = 0x4E00;
+    const LAST: u32 = 0x9FFF;
+
+    /// The set of `chars`, which must all lie in the block.
+    const fn new(chars: &[char]) -> Self {
+        let mut bits = [0u64; 328];
+        let mut k = 0;
+        while k < chars.len() {
+            let u = chars[k] as u32;
+            assert!(u >= Self::FIRST && u <= Self::LAST, "not a CJK ideograph");
+            let offset = u - Self::FIRST;
+            bits[offset as usize / 64] |= 1 << (offset % 64);
+            k += 1;
+        }
+        Self(bits)
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let u = c as u32;
+        (Self::FIRST..=Self::LAST).contains(&u) && {
+            let offset = u - Self::FIRST;
+            self.0[offset as usize / 64] & (1 << (offset % 64)) != 0
+        }
+    }
+}
+
+/// The characters every time expression contains one of: `年`, `月`, `每`,
+/// `五` (`十二五`), and the second characters of `一次`, `一届`, `一度`
+/// (`两年一次`) and of the [`URGENCY`] words. See [`may_hold_time`].
+const ANCHORS: CjkSet = CjkSet::new(&[
+    '年', '月', '每', '五', '次', '届', '度', '快', '早', '日', '紧', '速', '即',
+]);
+
+/// Can `text` hold a time expression? Each one contains `年` or `月` after
+/// a numeral (dates, years, `五年内`, `未来五年`, `两年一次`) or `年` in
+/// `今年`/`本年`/`明年`/`去年`/`隔年`/`年底`/`年末`/`年内`, `每`, a five-year
+/// plan (`十二五`), `一次`/`一届`/`一度` after a recurrence unit (`每周`,
+/// `三个月一次`, `两年举行一次`) or an urgency word. Most clauses have none of
+/// these and are rejected in one pass, before they are decoded into
+/// characters.
+fn may_hold_time(text: &str) -> bool {
+    let mut before = '\0';
+    let mut prev = '\0';
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if ANCHORS.contains(c) && anchored(before, prev, c, chars.as_str()) {
+            return true;
+        }
+        before = prev;
+        prev = c;
+    }
+    false
+}
+
+/// Does the anchor `c`, after `before` and `prev` and before `rest`, belong
+/// to a time expression (see [`may_hold_time`])?
+#[cold]
+fn anchored(before: char, prev: char, c: char, rest: &str) -> bool {
+    match c {
+        '年' => {
+            is_numeral(prev)
+                || matches!(prev, '今' | '本' | '明' | '去' | '隔')
+                || rest.starts_with(['底', '末', '内'])
+        }
+        '月' | '五' => is_numeral(prev),
+        '每' => true,
+        // `年一次`, `个月一届`, `季度一次`, `星期一次`, `年举行一次` …
+        '次' | '届' | '度' => {
+            prev == '一'
+                && matches!(
+                    before,
+                    '年' | '月' | '度' | '季' | '周' | '期' | '天' | '日' | '行' | '开' | '办'
+                )
+        }
+        // The second character of an urgency word.
+        _ => URGENCY.words.iter().any(|w| {
+            let mut w = w.chars();
+            w.next() == Some(prev) && w.next() == Some(c)
+        }),
+    }
+}
+
+/// The CJK characters a time expression can start with (see [`may_start`]):
+/// Chinese numerals, the first characters of the [`URGENCY`] words, `每`,
+/// `隔` (`隔年`) and the first characters of relative years and coming years
+/// (`未来`, `今年`, `本年`, `明年`, `去年`, `年底`).
+const CJK_STARTERS: CjkSet = CjkSet::new(&[
+    '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '两',
+    '尽', '早', '及', '抓', '加', '从', '立', '每', '隔', '未', '今', '本', '明', '去', '年',
+]);
+
+/// Can a time expression start with `c`, i.e. does [`match_at`] try any
+/// matcher at it? Outside the CJK block only numerals (arabic, full-width,
+/// `〇`, `○`, `Ｏ`) can.
+#[inline]
+fn may_start(c: char) -> bool {
+    CJK_STARTERS.contains(c) || (!('\u{4E00}'..='\u{9FFF}').contains(&c) && is_numeral(c))
 }
 
 /// The time expression whose core starts at `i`, if any.
+///
+/// Dispatches on the character at `i`: each matcher is tried only for the
+/// characters an expression of its kind can start with, in the order that
+/// decides between matchers sharing a first character. [`may_start`] holds
+/// for every character that reaches a matcher.
 fn match_at(
     chars: &[char],
     i: usize,
@@ -838,39 +1039,43 @@ fn match_at(
     reference: Option<i32>,
 ) -> Option<Found> {
     let c = chars[i];
-    if let Some(f) = urgency_at(chars, i) {
-        return Some(f);
-    }
-    if c == '每' {
-        return every_at(chars, i);
-    }
-    if let Some(f) = plan_at(chars, i) {
-        return Some(f);
-    }
-    if let Some(f) = per_at(chars, i) {
-        return Some(f);
-    }
-    if let Some(r) = reference {
-        if let Some(f) = coming_years_at(chars, i, r).or_else(|| within_years_at(chars, i, r)) {
-            return Some(f);
+    match c {
+        // First characters of the `URGENCY` words.
+        '尽' | '早' | '及' | '抓' | '加' | '从' | '立' => urgency_at(chars, i),
+        '每' => every_at(chars, i),
+        // `隔年`.
+        '隔' => per_at(chars, i),
+        // `未来`/`今后` (coming years), `今年`/`本年`/`明年`/`去年`/`年底`.
+        '未' | '今' | '本' | '明' | '去' | '年' => {
+            let r = reference?;
+            if let Some(f) = coming_years_at(chars, i, r) {
+                return Some(f);
+            }
+            let (y, end) = relative_year_at(chars, i, r)?;
+            Some(classify(chars, i, end, year_date(y)?, floor))
         }
-        if let Some((y, end)) = relative_year_at(chars, i, r) {
-            return Some(classify(chars, i, end, year_date(y)?, floor));
+        _ if is_numeral(c) => {
+            if let Some(f) = plan_at(chars, i).or_else(|| per_at(chars, i)) {
+                return Some(f);
+            }
+            if let Some(r) = reference
+                && let Some(f) = within_years_at(chars, i, r)
+            {
+                return Some(f);
+            }
+            let cal = calendar_at(chars, i, year)?;
+            if cal.open {
+                return Some(Found::dated(i, cal.end, TimeKind::Period, cal.first));
+            }
+            match cal.second {
+                Some(second) => Some(Found {
+                    until: Some(second),
+                    ..Found::dated(i, cal.end, TimeKind::Period, cal.first)
+                }),
+                None => Some(classify(chars, i, cal.end, cal.first, floor)),
+            }
         }
-    }
-    if !is_numeral(c) {
-        return None;
-    }
-    let cal = calendar_at(chars, i, year)?;
-    if cal.open {
-        return Some(Found::dated(i, cal.end, TimeKind::Period, cal.first));
-    }
-    match cal.second {
-        Some(second) => Some(Found {
-            until: Some(second),
-            ..Found::dated(i, cal.end, TimeKind::Period, cal.first)
-        }),
-        None => Some(classify(chars, i, cal.end, cal.first, floor)),
+        _ => None,
     }
 }
 
@@ -1285,6 +1490,74 @@ mod tests {
         ] {
             let _ = find_times(text, None);
             let _ = find_times(text, reference());
+        }
+    }
+
+    #[test]
+    fn prefilter_and_dispatch_cover_the_lexicon() {
+        for word in URGENCY.words {
+            assert!(
+                word.starts_with(['尽', '早', '及', '抓', '加', '从', '立']),
+                "{word}"
+            );
+            assert!(may_hold_time(word), "{word}");
+        }
+        for (first, word) in URGENCY.firsts.iter().zip(URGENCY.words) {
+            assert!(word.starts_with(*first), "{word}");
+        }
+        for (last, word) in NAME_WORDS.lasts.iter().zip(NAME_WORDS.words) {
+            assert!(word.ends_with(*last), "{word}");
+        }
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let starts = is_numeral(c)
+                || matches!(
+                    c,
+                    '尽' | '早'
+                        | '及'
+                        | '抓'
+                        | '加'
+                        | '从'
+                        | '立'
+                        | '每'
+                        | '隔'
+                        | '未'
+                        | '今'
+                        | '本'
+                        | '明'
+                        | '去'
+                        | '年'
+                );
+            assert_eq!(may_start(c), starts, "{c}");
+        }
+        for text in [
+            "2015年",
+            "二〇一一年",
+            "6月",
+            "今年",
+            "年底前",
+            "年内",
+            "隔年",
+            "每周",
+            "十二五",
+            "两年一次",
+            "一年一度",
+            "每周一次",
+            "三个月一届",
+            "两年举行一次",
+        ] {
+            assert!(may_hold_time(text), "{text}");
+        }
+        for text in [
+            "",
+            "两国元首",
+            "加强合作",
+            "第一次会议",
+            "日益密切",
+            "青年",
+            "五",
+        ] {
+            assert!(!may_hold_time(text), "{text}");
+            assert_eq!(find_times(text, reference()), vec![], "{text}");
         }
     }
 
