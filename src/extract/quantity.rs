@@ -23,6 +23,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::dates::arabic_digit;
+
 /// What a [`Quantity`] measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -724,15 +726,6 @@ fn longest_word_at(chars: &[char], i: usize, words: &[&str]) -> Option<usize> {
 /// Start of the longest word of `words` ending at `end`.
 fn longest_word_ending(chars: &[char], end: usize, words: &[&str]) -> Option<usize> {
     words.iter().filter_map(|w| ends_at(chars, end, w)).min()
-}
-
-/// Value of an ASCII or full-width decimal digit.
-fn arabic_digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
-    }
 }
 
 /// Value of a Chinese digit (`两` included, zero forms `〇○零`).

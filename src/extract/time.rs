@@ -18,6 +18,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::dates::{arabic_digit, chinese_digit};
 use crate::ingest::{DatePrecision, PartialDate};
 
 /// What a [`TimeExpr`] says about time.
@@ -228,36 +229,10 @@ fn prev(chars: &[char], i: usize) -> Option<char> {
     i.checked_sub(1).and_then(|p| chars.get(p)).copied()
 }
 
-/// Value of an ASCII or full-width decimal digit.
-fn arabic_digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
-    }
-}
-
-/// Value of a Chinese digit as used digit by digit in years.
-fn year_digit(c: char) -> Option<u32> {
-    Some(match c {
-        '〇' | '○' | '零' | 'Ｏ' => 0,
-        '一' => 1,
-        '二' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
 /// A character of a number (arabic or Chinese).
 fn is_numeral(c: char) -> bool {
     arabic_digit(c).is_some()
-        || year_digit(c).is_some()
+        || chinese_digit(c).is_some()
         || matches!(c, '十' | '百' | '千' | '万' | '亿' | '两')
 }
 
@@ -283,7 +258,7 @@ fn small_at(chars: &[char], i: usize, liang: bool) -> Option<(u32, usize)> {
     let digit = |c: char| match c {
         '两' if liang => Some(2),
         '〇' | '○' | '零' | 'Ｏ' => None,
-        _ => year_digit(c),
+        _ => chinese_digit(c),
     };
     let len = chars[i..]
         .iter()
@@ -309,7 +284,7 @@ fn year_digits_at(chars: &[char], i: usize) -> Option<(i32, usize)> {
         return None;
     }
     let arabic = digits.iter().all(|&c| arabic_digit(c).is_some());
-    let chinese = digits.iter().all(|&c| year_digit(c).is_some());
+    let chinese = digits.iter().all(|&c| chinese_digit(c).is_some());
     if !arabic && !chinese {
         return None;
     }
@@ -318,7 +293,7 @@ fn year_digits_at(chars: &[char], i: usize) -> Option<(i32, usize)> {
     }
     let year = digits
         .iter()
-        .filter_map(|&c| arabic_digit(c).or_else(|| year_digit(c)))
+        .filter_map(|&c| arabic_digit(c).or_else(|| chinese_digit(c)))
         .fold(0, |acc, d| acc * 10 + d);
     let year = i32::try_from(year).ok()?;
     (1900..=2100).contains(&year).then_some((year, i + 4))
@@ -495,7 +470,7 @@ fn plan_at(chars: &[char], i: usize) -> Option<Found> {
     if chars.get(i) != Some(&'十') || chars.get(i + 2) != Some(&'五') {
         return None;
     }
-    let n = 10 + year_digit(*chars.get(i + 1)?).filter(|&d| d > 0)?;
+    let n = 10 + chinese_digit(*chars.get(i + 1)?).filter(|&d| d > 0)?;
     if prev(chars, i).is_some_and(is_numeral)
         || chars
             .get(i + 3)

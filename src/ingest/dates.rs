@@ -21,7 +21,7 @@ const AGENCIES: &[&str] = &[
 ];
 
 /// Value of an ASCII or full-width decimal digit.
-fn arabic_digit(c: char) -> Option<u32> {
+pub(crate) fn arabic_digit(c: char) -> Option<u32> {
     match c {
         '0'..='9' => c.to_digit(10),
         '０'..='９' => Some(c as u32 - '０' as u32),
@@ -31,7 +31,7 @@ fn arabic_digit(c: char) -> Option<u32> {
 
 /// Value of a Chinese digit, including the zero forms ○ 〇 零 and the
 /// common Ｏ/O/o typing mistakes for zero.
-fn chinese_digit(c: char) -> Option<u32> {
+pub(crate) fn chinese_digit(c: char) -> Option<u32> {
     Some(match c {
         '〇' | '○' | '零' | 'Ｏ' | 'O' | 'o' => 0,
         '一' => 1,
