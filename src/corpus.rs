@@ -203,16 +203,38 @@ impl Corpus {
     }
 
     /// Store every document of a file in one transaction, retrying deadlocks. Documents that
-    /// are new, or stored before by another extractor, are extracted (on a blocking thread)
-    /// and their units stored in the same transaction; unchanged documents cost no extraction.
+    /// are new, or were extracted by another extractor, are extracted first (on a blocking
+    /// thread, before the transaction opens) and their units stored in the same transaction
+    /// as the document; unchanged documents cost no extraction.
     async fn store(
         &self,
         source_path: &str,
         parsed: Arc<ParsedFile>,
     ) -> Result<Vec<Stored>, CorpusError> {
+        let fingerprint = self.extractor.fingerprint();
+        let hashes: Vec<Vec<u8>> = parsed
+            .documents
+            .iter()
+            .map(|d| d.content_hash.to_vec())
+            .collect();
+        let known = {
+            let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
+            store::commitments::extractors_by_hash(&mut conn, &hashes).await?
+        };
+        let wanted: Vec<usize> = (0..hashes.len())
+            .filter(|&i| {
+                !known
+                    .iter()
+                    .any(|(h, e)| *h == hashes[i] && e.as_deref() == Some(fingerprint.as_str()))
+            })
+            .collect();
+        let mut extractions = self.extract_documents(&parsed, wanted).await?;
         let mut attempt = 1;
         loop {
-            match self.store_once(source_path, &parsed).await {
+            match self
+                .store_once(source_path, &parsed, &mut extractions)
+                .await
+            {
                 Err(CorpusError::Store(e)) if attempt < ATTEMPTS && e.is_transient() => {
                     tracing::debug!(source_path, attempt, "retrying after {e}");
                     attempt += 1;
@@ -222,10 +244,29 @@ impl Corpus {
         }
     }
 
+    /// Extracts the given documents of a parsed file on a blocking thread.
+    async fn extract_documents(
+        &self,
+        parsed: &Arc<ParsedFile>,
+        which: Vec<usize>,
+    ) -> Result<Vec<Option<Extraction>>, CorpusError> {
+        let (extractor, file) = (self.extractor, Arc::clone(parsed));
+        tokio::task::spawn_blocking(move || {
+            let mut out: Vec<Option<Extraction>> = vec![None; file.documents.len()];
+            for i in which {
+                out[i] = Some(extract_parsed(extractor, &file.documents[i]));
+            }
+            out
+        })
+        .await
+        .map_err(|e| CorpusError::Task(e.to_string()))
+    }
+
     async fn store_once(
         &self,
         source_path: &str,
         parsed: &Arc<ParsedFile>,
+        extractions: &mut [Option<Extraction>],
     ) -> Result<Vec<Stored>, CorpusError> {
         let fingerprint = self.extractor.fingerprint();
         let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
@@ -243,19 +284,21 @@ impl Corpus {
                 }
             };
             if !current {
-                let (extractor, file) = (self.extractor, Arc::clone(parsed));
-                let extraction = tokio::task::spawn_blocking(move || {
-                    extract_parsed(extractor, &file.documents[index])
-                })
-                .await
-                .map_err(|e| CorpusError::Task(e.to_string()))?;
-                store::commitments::store_extraction(
-                    &mut tx,
-                    outcome.id(),
-                    &extraction,
-                    &fingerprint,
-                )
-                .await?;
+                // Rarely not extracted yet: another process changed the database since the
+                // check above.
+                if extractions[index].is_none() {
+                    let mut one = self.extract_documents(parsed, vec![index]).await?;
+                    extractions[index] = one[index].take();
+                }
+                if let Some(extraction) = &extractions[index] {
+                    store::commitments::store_extraction(
+                        &mut tx,
+                        outcome.id(),
+                        extraction,
+                        &fingerprint,
+                    )
+                    .await?;
+                }
             }
             stored.push(outcome);
         }

@@ -185,7 +185,6 @@ fn strength(m: Option<Modality>) -> u8 {
 
 /// Classifies one clause of a sentence.
 pub fn classify(
-    _lex: &Lexicon,
     sentence: &Tokenised,
     hits: &[CueHit],
     clause: &Clause,

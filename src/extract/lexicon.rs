@@ -283,44 +283,7 @@ impl<T: Copy> Gazetteer<T> {
     /// Non-overlapping occurrences, scanning left to right and taking the longest phrase at
     /// each position.
     pub fn find(&self, text: &[char]) -> Vec<Hit<T>> {
-        let mut hits = Vec::new();
-        let mut i = 0;
-        while i < text.len() {
-            let found = self.by_first.get(&text[i]).and_then(|list| {
-                list.iter()
-                    .find(|(p, _)| text[i..].starts_with(p))
-                    .map(|(p, v)| (p.len(), *v))
-            });
-            match found {
-                Some((len, value)) => {
-                    hits.push(Hit {
-                        start: i,
-                        end: i + len,
-                        value,
-                    });
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
-        hits
-    }
-
-    /// Every occurrence, overlapping ones included (the longest at each start position).
-    pub fn find_overlapping(&self, text: &[char]) -> Vec<Hit<T>> {
-        let mut hits = Vec::new();
-        for i in 0..text.len() {
-            if let Some(list) = self.by_first.get(&text[i])
-                && let Some((p, v)) = list.iter().find(|(p, _)| text[i..].starts_with(p))
-            {
-                hits.push(Hit {
-                    start: i,
-                    end: i + p.len(),
-                    value: *v,
-                });
-            }
-        }
-        hits
+        self.find_at(text, 0..text.len())
     }
 }
 
@@ -360,10 +323,6 @@ pub struct Lexicon {
     pub party_prefixes: Vec<String>,
     /// Party and pair names, for finding a title's parties.
     pub party_names: Gazetteer<ActorRef>,
-    /// Last characters of role words and of plain cue words: a long token can only end with
-    /// one of them if its last character is in the set.
-    pub role_last_chars: FxHashSet<char>,
-    pub plain_cue_last_chars: FxHashSet<char>,
     /// First characters of adverbs (积极支持 → 积).
     pub adverb_first_chars: FxHashSet<char>,
 }
@@ -489,8 +448,6 @@ impl Lexicon {
             topic_lists: Vec::new(),
             party_prefixes: Vec::new(),
             party_names: Gazetteer::default(),
-            role_last_chars: FxHashSet::default(),
-            plain_cue_last_chars: FxHashSet::default(),
             adverb_first_chars: FxHashSet::default(),
         };
         lexicon.validate()?;
@@ -627,17 +584,9 @@ impl Lexicon {
         prefixes.dedup();
         self.party_prefixes = prefixes;
         for (w, r) in &self.actor_words {
-            match r {
-                ActorRef::Party(_) | ActorRef::Pair(..) => self.party_names.insert(w, *r),
-                ActorRef::Role(_) => {
-                    self.role_last_chars.extend(w.chars().last());
-                }
-                ActorRef::Both => {}
+            if matches!(r, ActorRef::Party(_) | ActorRef::Pair(..)) {
+                self.party_names.insert(w, *r);
             }
-        }
-        for c in self.cues.iter().filter(|c| c.tier == Tier::Plain) {
-            self.plain_cue_last_chars
-                .extend(c.words.iter().filter_map(|w| w.chars().last()));
         }
         self.adverb_first_chars = self
             .adverbs

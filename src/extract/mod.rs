@@ -404,7 +404,7 @@ impl Builder<'_> {
         let body_span = s.body_span(clause.start, clause.end);
         let to_body = |a: usize, b: usize| s.body_span(clause.start + a, clause.start + b);
 
-        let class = classify::classify(lex, sentence, hits, &clause, previous_clause);
+        let class = classify::classify(sentence, hits, &clause, previous_clause);
         let times = time::find_times(&clause_text, self.doc.date);
         let timing = classify::timing(&times, class.kind, self.doc.date, &to_body);
         let class = classify::with_time_signals(class, &timing);

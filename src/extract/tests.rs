@@ -590,3 +590,32 @@ fn extraction_is_deterministic_and_searchable() {
     );
     assert!(!trade.keywords.iter().any(|k| k == "双方" || k == "合作"));
 }
+
+#[test]
+fn long_sentences_and_tokens_cost_about_linear_time() {
+    // One sentence of many commas each opening a cue (the clause splitter's worst case), and
+    // one token of many digits (sub-word enumeration's). Timing ratios within one run, not
+    // absolute times: four times the text must cost well under sixteen times as much.
+    // The best of three runs, to keep a busy machine's hiccups out.
+    let time = |body: &str| {
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let ex = extract_text(body);
+                assert!(!ex.units.is_empty());
+                started.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    for piece in ["情况良好，应", "双方将加强合作，"] {
+        let small = time(&piece.repeat(250));
+        let large = time(&piece.repeat(1000));
+        assert!(large < small * 16.0, "{piece}: {small:.4}s → {large:.4}s");
+    }
+    let digits = time(&format!("双方商定{}。", "1".repeat(20_000)));
+    let words = time(&"双方将加强合作。".repeat(2_500));
+    assert!(
+        digits < words * 4.0,
+        "a long digit run: {digits:.4}s vs {words:.4}s"
+    );
+}

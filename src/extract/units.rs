@@ -125,22 +125,18 @@ pub struct Tokenised {
 
 impl Tokenised {
     pub fn new(sentence: Sentence, lex: &Lexicon, jieba: &Jieba) -> Self {
-        let base = sentence.text.as_ptr() as usize;
         let tags = jieba.tag(&sentence.text, true);
         let infos = words::annotate(lex, jieba, tags.iter().map(|t| t.word));
         let tokens = tags
             .into_iter()
             .zip(infos)
-            .map(|(t, info)| {
-                let byte_start = t.word.as_ptr() as usize - base;
-                Token {
-                    start: t.start,
-                    end: t.end,
-                    byte_start,
-                    byte_end: byte_start + t.word.len(),
-                    pos: Pos::from_tag(t.tag, t.word),
-                    info,
-                }
+            .map(|(t, info)| Token {
+                start: t.start,
+                end: t.end,
+                byte_start: t.byte_start,
+                byte_end: t.byte_end,
+                pos: Pos::from_tag(t.tag, t.word),
+                info,
             })
             .collect();
         Self { sentence, tokens }
@@ -152,9 +148,8 @@ impl Tokenised {
 
     /// Tokens lying within compact chars `start..end`.
     pub fn tokens_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Token> {
-        self.tokens
-            .iter()
-            .filter(move |t| t.start >= start && t.end <= end)
+        let from = self.tokens.partition_point(|t| t.start < start);
+        self.tokens[from..].iter().take_while(move |t| t.end <= end)
     }
 }
 
@@ -260,13 +255,18 @@ struct Run {
 impl Run {
     fn push_segment(&mut self, analysis: &AnalysisText, span: Span) {
         let end = span.end.min(analysis.chars.len());
+        // Where the run of white space around `i` ends, found once per run.
+        let mut run_end = 0;
         for i in span.start.min(end)..end {
             let c = analysis.chars[i];
             if c.is_whitespace() {
+                if run_end <= i {
+                    run_end = (i..end)
+                        .find(|&k| !analysis.chars[k].is_whitespace())
+                        .unwrap_or(end);
+                }
                 let prev = self.chars.last().copied();
-                let next = analysis.chars[i + 1..end]
-                    .iter()
-                    .find(|c| !c.is_whitespace());
+                let next = analysis.chars[..end].get(run_end);
                 let cjk = |c: char| !c.is_ascii();
                 let keep =
                     prev.is_some_and(|p| !cjk(p) && p != ' ') && next.is_some_and(|&n| !cjk(n));
@@ -295,8 +295,8 @@ pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -
         }
         let mut run = Run::default();
         for segment in &block.segments {
-            let seg = &analysis.chars
-                [segment.start.min(analysis.chars.len())..segment.end.min(analysis.chars.len())];
+            let seg_end = segment.end.min(analysis.chars.len());
+            let seg = &analysis.chars[segment.start.min(seg_end)..seg_end];
             // Clutter lines are short; prose lines need no check.
             let clutter_line = seg.len() <= MAX_CLUTTER_CHARS && {
                 let first = seg
@@ -413,8 +413,45 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
         vec![0; chars.len()]
     };
     let tokens = &sentence.tokens;
+    // Everything the loop asks about the part before a comma, prepared once (a sentence may
+    // be long and have many commas).
+    let mut head_covered = vec![false; chars.len()];
+    for h in hits.iter().filter(|h| h.tier == Tier::Head) {
+        for covered in &mut head_covered[h.start.min(chars.len())..h.end.min(chars.len())] {
+            *covered = true;
+        }
+    }
+    // Content characters (not punctuation, actor words or head cues) before each token.
+    let mut content_before = Vec::with_capacity(tokens.len() + 1);
+    content_before.push(0usize);
+    for x in tokens {
+        let content = x.pos != Pos::Punctuation
+            && x.info.actor.is_none()
+            && !head_covered[x.start..x.end].iter().any(|&c| c);
+        let last = *content_before.last().unwrap_or(&0);
+        content_before.push(last + if content { x.end - x.start } else { 0 });
+    }
+    // Hits are sorted by start.
+    let predicates: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| {
+            (h.tier == Tier::Head && h.cue_kind != CueKind::Background)
+                || (h.cue_kind == CueKind::Fact && matches!(h.word.as_str(), "了" | "已" | "已经"))
+        })
+        .map(|h| (h.start, h.end))
+        .collect();
+    let openers: Vec<usize> = hits
+        .iter()
+        .filter(|h| match h.tier {
+            Tier::Head => h.cue_kind != CueKind::Background,
+            Tier::Hedge => true,
+            Tier::Plain => false,
+        })
+        .map(|h| h.start)
+        .collect();
     let mut out = Vec::new();
     let mut start = 0;
+    let mut start_token = 0;
     let mut continuation = sentence.sentence.after_semicolon;
     for (i, t) in tokens.iter().enumerate() {
         let word = sentence.word(t);
@@ -434,36 +471,15 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
             continue;
         }
         let connective = CONNECTIVES.contains(&sentence.word(first));
-        let opens_statement = hits.iter().any(|h| {
-            h.start == next.start
-                && match h.tier {
-                    Tier::Head => h.cue_kind != CueKind::Background,
-                    Tier::Hedge => true,
-                    Tier::Plain => false,
-                }
-        });
+        let opens_statement = openers.binary_search(&next.start).is_ok();
         if !(connective || opens_statement) {
             continue;
         }
-        let left: Vec<&CueHit> = hits
-            .iter()
-            .filter(|h| h.start >= start && h.end <= t.start)
-            .collect();
-        let has_predicate = left.iter().any(|h| {
-            (h.tier == Tier::Head && h.cue_kind != CueKind::Background)
-                || (h.cue_kind == CueKind::Fact && matches!(h.word.as_str(), "了" | "已" | "已经"))
-        });
-        let content: usize = sentence
-            .tokens_in(start, t.start)
-            .filter(|x| {
-                x.pos != Pos::Punctuation
-                    && x.info.actor.is_none()
-                    && !left
-                        .iter()
-                        .any(|h| h.tier == Tier::Head && h.start < x.end && x.start < h.end)
-            })
-            .map(|x| x.end - x.start)
-            .sum();
+        let p = predicates.partition_point(|&(s, _)| s < start);
+        let has_predicate = predicates
+            .get(p)
+            .is_some_and(|&(s, e)| s < t.start && e <= t.start);
+        let content = content_before[i] - content_before[start_token];
         if !has_predicate || content < MIN_STATEMENT_CHARS {
             continue;
         }
@@ -473,6 +489,7 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
             continuation,
         });
         start = first.start;
+        start_token = i + 1;
         continuation = connective;
     }
     out.push(Clause {

@@ -13,6 +13,9 @@ use rustc_hash::FxHashMap;
 
 use super::lexicon::{ActorRef, Lexicon, Tier};
 
+/// Longest token (in characters) whose inner dictionary words are indexed for search.
+pub const MAX_SUB_WORD_SOURCE: usize = 16;
+
 /// Distinct words kept per thread before the cache starts afresh.
 pub const MAX_CACHED_WORDS: usize = 200_000;
 
@@ -123,11 +126,15 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
         .next()
         .is_some_and(|c| lex.adverb_first_chars.contains(&c))
         && lex.adverbs.iter().any(|a| word.starts_with(a.as_str()));
+    // The longest adverb that leaves a cue (积极支持 → 支持).
     let glued_cue = if cue.is_none() && n >= 3 && starts_with_adverb {
-        lex.adverbs.iter().find_map(|a| {
-            let g = group(word.strip_prefix(a.as_str())?)?;
-            Some((a.chars().count() as u8, g))
-        })
+        lex.adverbs
+            .iter()
+            .filter_map(|a| {
+                let g = group(word.strip_prefix(a.as_str())?)?;
+                Some((a.chars().count() as u8, g))
+            })
+            .max()
     } else {
         None
     };
@@ -153,8 +160,11 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
             _ => None,
         }
     });
+    // Sub-words only inside Chinese words of dictionary size: a long run of digits or Latin
+    // letters is one token and has none worth indexing.
     let mut sub = String::new();
-    for len in 2..n {
+    let searchable = n <= MAX_SUB_WORD_SOURCE && word.chars().all(|c| !c.is_ascii());
+    for len in (2..n).filter(|_| searchable) {
         for start in 0..=n - len {
             let s = &word[b[start]..b[start + len]];
             if jieba.has_word(s) {

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::PgConnection;
 use sqlx::types::Json;
+use sqlx::{Connection, PgConnection};
 
 use super::{DocumentId, StoreError};
 use crate::extract::classify::period_end;
@@ -135,7 +135,8 @@ pub fn tsvector_literal<'a>(terms: impl IntoIterator<Item = &'a str>) -> String 
 
 /// Stores a document's extraction: units of the same span are updated in place (keeping
 /// their ids), new ones inserted, and active units the extraction no longer has are retired.
-/// Run it inside the transaction that stores the document, or on its own.
+/// Atomic on its own; inside the caller's transaction (the one that stores the document) it
+/// is a savepoint of it.
 pub async fn store_extraction(
     conn: &mut PgConnection,
     document: DocumentId,
@@ -143,6 +144,7 @@ pub async fn store_extraction(
     extractor: &str,
 ) -> Result<Changes, StoreError> {
     let rows: Vec<Row<'_>> = extraction.units.iter().map(Row::new).collect();
+    let mut tx = conn.begin().await?;
     let counts = sqlx::query!(
         r#"
         WITH input AS (
@@ -174,13 +176,13 @@ pub async fn store_extraction(
             WHERE (c.sentence_start, c.sentence_end, c.ordinal, c.block_seq, c.text,
                    c.analysis_text, c.kind, c.modality, c.confidence, c.actors, c.topic,
                    c.deadline, c.keys, c.keywords, c.terms, c.search, c.attributes,
-                   c.retired_at IS NULL)
+                   c.extractor, c.retired_at IS NULL)
                 IS DISTINCT FROM
                   (EXCLUDED.sentence_start, EXCLUDED.sentence_end, EXCLUDED.ordinal,
                    EXCLUDED.block_seq, EXCLUDED.text, EXCLUDED.analysis_text, EXCLUDED.kind,
                    EXCLUDED.modality, EXCLUDED.confidence, EXCLUDED.actors, EXCLUDED.topic,
                    EXCLUDED.deadline, EXCLUDED.keys, EXCLUDED.keywords, EXCLUDED.terms,
-                   EXCLUDED.search, EXCLUDED.attributes, true)
+                   EXCLUDED.search, EXCLUDED.attributes, EXCLUDED.extractor, true)
             RETURNING (xmax = 0) AS inserted
         )
         SELECT count(*) FILTER (WHERE inserted) AS "inserted!",
@@ -191,7 +193,7 @@ pub async fn store_extraction(
         Json(&rows) as _,
         extractor
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut *tx)
     .await?;
     let starts: Vec<i32> = rows.iter().map(|r| r.span_start as i32).collect();
     let ends: Vec<i32> = rows.iter().map(|r| r.span_end as i32).collect();
@@ -207,7 +209,7 @@ pub async fn store_extraction(
         &starts,
         &ends
     )
-    .execute(&mut *conn)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     sqlx::query!(
@@ -225,8 +227,9 @@ pub async fn store_extraction(
         extraction.traditional,
         rows.len() as i32
     )
-    .execute(&mut *conn)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     let inserted = counts.inserted as u64;
     let updated = counts.updated as u64;
     Ok(Changes {
@@ -235,6 +238,28 @@ pub async fn store_extraction(
         unchanged: (rows.len() as u64).saturating_sub(inserted + updated),
         retired,
     })
+}
+
+/// For each content hash already stored: the fingerprint of the extractor that last extracted
+/// that document (`None` when none did). Hashes not stored are left out.
+pub async fn extractors_by_hash(
+    conn: &mut PgConnection,
+    hashes: &[Vec<u8>],
+) -> Result<Vec<(Vec<u8>, Option<String>)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT d.content_hash AS "content_hash!", e.extractor AS "extractor?"
+        FROM documents d LEFT JOIN document_extractions e ON e.document_id = d.id
+        WHERE d.content_hash = ANY($1)
+        "#,
+        hashes
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.content_hash, r.extractor))
+        .collect())
 }
 
 /// The fingerprint of the extractor that last extracted a document, if any did.

@@ -230,12 +230,7 @@ pub async fn show(
     let parties = commitments::document_parties(&mut conn, id)
         .await?
         .iter()
-        .map(|code| {
-            lex.parties
-                .iter()
-                .find(|p| &p.code == code)
-                .map_or_else(|| code.clone(), |p| format!("{} {}", p.en, p.zh))
-        })
+        .map(|code| highlight::actor_label(lex, code))
         .collect::<Vec<_>>()
         .join(", ");
     let extra_fields = extra_fields(&doc);

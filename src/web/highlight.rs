@@ -59,7 +59,8 @@ fn topic_label(lex: &Lexicon, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |t| format!("{} {}", t.en, t.zh))
 }
 
-fn actor_label(lex: &Lexicon, code: &str) -> String {
+/// A party code (or `both`) in words: "Kazakhstan 哈萨克斯坦".
+pub fn actor_label(lex: &Lexicon, code: &str) -> String {
     if code == crate::extract::actors::BOTH {
         return "both parties 双方".to_owned();
     }
