@@ -23,6 +23,7 @@ pub mod keywords;
 pub mod lexicon;
 pub mod normalize;
 pub mod quantity;
+mod scan;
 pub mod time;
 pub mod topics;
 pub mod units;

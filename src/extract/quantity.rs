@@ -23,6 +23,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::scan::{at, ends_at};
 use crate::ingest::dates::arabic_digit;
 
 /// What a [`Quantity`] measures.
@@ -677,25 +678,6 @@ fn pair_may_hold_quantity(before: char, first: char, rest: &str) -> bool {
 // ---------------------------------------------------------------------------
 // Character helpers
 // ---------------------------------------------------------------------------
-
-/// Does `word` occur in `chars` starting at `i`?
-fn at(chars: &[char], i: usize, word: &str) -> bool {
-    let mut rest = chars.get(i..).unwrap_or_default().iter();
-    word.chars().all(|w| rest.next() == Some(&w))
-}
-
-/// If `word` occurs in `chars` ending at `end`, its start.
-fn ends_at(chars: &[char], end: usize, word: &str) -> Option<usize> {
-    let mut rest = chars.get(..end)?.iter().rev();
-    let mut start = end;
-    for w in word.chars().rev() {
-        if rest.next() != Some(&w) {
-            return None;
-        }
-        start -= 1;
-    }
-    Some(start)
-}
 
 /// The longest entry of `table` occurring at `i`, with its end.
 fn longest_at<T: Copy>(chars: &[char], i: usize, table: &[(&str, T)]) -> Option<(usize, T)> {

@@ -18,6 +18,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::scan::{at, ends_at};
 use crate::ingest::dates::{arabic_digit, chinese_digit};
 use crate::ingest::{DatePrecision, PartialDate};
 
@@ -182,12 +183,6 @@ const fn only_char(bytes: &[u8]) -> char {
 // Character helpers
 // ---------------------------------------------------------------------------
 
-/// Does `word` occur in `chars` starting at `i`?
-fn at(chars: &[char], i: usize, word: &str) -> bool {
-    let mut rest = chars.get(i..).unwrap_or_default().iter();
-    word.chars().all(|w| rest.next() == Some(&w))
-}
-
 /// End of the longest word of `words` occurring at `i`.
 fn longest_at<const N: usize>(chars: &[char], i: usize, words: &Words<N>) -> Option<usize> {
     let c = *chars.get(i)?;
@@ -200,19 +195,6 @@ fn longest_at<const N: usize>(chars: &[char], i: usize, words: &Words<N>) -> Opt
         .max()
 }
 
-/// If `word` occurs in `chars` ending at `end`, its start.
-fn ending(chars: &[char], end: usize, word: &str) -> Option<usize> {
-    let mut rest = chars.get(..end)?.iter().rev();
-    let mut start = end;
-    for w in word.chars().rev() {
-        if rest.next() != Some(&w) {
-            return None;
-        }
-        start -= 1;
-    }
-    Some(start)
-}
-
 /// Start of the longest word of `words` ending at `end`.
 fn longest_ending<const N: usize>(chars: &[char], end: usize, words: &Words<N>) -> Option<usize> {
     let c = *chars.get(end.checked_sub(1)?)?;
@@ -221,7 +203,7 @@ fn longest_ending<const N: usize>(chars: &[char], end: usize, words: &Words<N>) 
         .iter()
         .zip(words.lasts)
         .filter(|&(_, last)| last == c)
-        .filter_map(|(w, _)| ending(chars, end, w))
+        .filter_map(|(w, _)| ends_at(chars, end, w))
         .min()
 }
 
