@@ -66,10 +66,15 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
             Some(hit(t.start, t.start + len, &word, group))
         })
         .collect();
+    // Is start..end inside a longer phrase? Phrases are sorted by start, and none is longer
+    // than the longest phrase, so only those starting shortly before need a look.
+    let longest = phrases.iter().map(|p| p.end - p.start).max().unwrap_or(0);
     let covered = |start: usize, end: usize, len: usize| {
-        phrases
+        let from = phrases.partition_point(|p| p.start + longest < start);
+        phrases[from..]
             .iter()
-            .any(|p| p.start <= start && end <= p.end && p.end - p.start > len)
+            .take_while(|p| p.start <= start)
+            .any(|p| end <= p.end && p.end - p.start > len)
     };
     let mut hits: Vec<CueHit> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -115,26 +120,30 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
     );
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     hits.dedup_by_key(|h| h.start);
-    hits.retain(|h| !neutralised(lex, sentence, h));
+    // The last place each [[not_cue]]'s closing word occurs, found once per sentence.
+    let text = &sentence.sentence.text;
+    let until_ends: Vec<Option<usize>> = lex
+        .not_cues
+        .iter()
+        .map(|n| {
+            text.rfind(n.until.as_str())
+                .map(|b| text[..b].chars().count())
+        })
+        .collect();
+    hits.retain(|h| !neutralised(lex, chars, h, &until_ends));
     hits
 }
 
-/// A hit on a `[[not_cue]]` word opening a clause whose `until` word follows in the sentence.
-fn neutralised(lex: &Lexicon, sentence: &Tokenised, hit: &CueHit) -> bool {
-    let chars = &sentence.sentence.chars;
+/// A hit on a `[[not_cue]]` word opening a clause whose `until` word follows in the sentence
+/// (`until_ends`: where each one's closing word last starts, in chars).
+fn neutralised(lex: &Lexicon, chars: &[char], hit: &CueHit, until_ends: &[Option<usize>]) -> bool {
     let opens_clause = hit.start == 0 || matches!(chars[hit.start - 1], '，' | '：' | '；');
     opens_clause
-        && lex.not_cues.iter().any(|n| {
-            n.word == hit.word
-                && sentence.sentence.text[byte_at(&sentence.sentence.text, hit.end)..]
-                    .contains(n.until.as_str())
-        })
-}
-
-fn byte_at(text: &str, char_index: usize) -> usize {
-    text.char_indices()
-        .nth(char_index)
-        .map_or(text.len(), |(b, _)| b)
+        && lex
+            .not_cues
+            .iter()
+            .zip(until_ends)
+            .any(|(n, until)| n.word == hit.word && until.is_some_and(|u| u >= hit.end))
 }
 
 /// How the kind was decided.
