@@ -126,12 +126,7 @@ fn documents() -> Vec<ParsedDocument> {
 }
 
 fn input(doc: &ParsedDocument) -> DocumentInput<'_> {
-    DocumentInput {
-        title: &doc.meta.title,
-        body: &doc.body,
-        blocks: &doc.blocks,
-        date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
-    }
+    DocumentInput::new(&doc.meta, &doc.body, &doc.blocks)
 }
 
 /// The sentence strings extraction hands to jieba: the compact analysis text of every

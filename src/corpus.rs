@@ -129,12 +129,7 @@ pub const FILES_IN_FLIGHT: usize = 4;
 
 /// The extraction of one parsed document.
 fn extract_parsed(extractor: &Extractor, doc: &ingest::ParsedDocument) -> Extraction {
-    extractor.extract(&DocumentInput {
-        title: &doc.meta.title,
-        body: &doc.body,
-        blocks: &doc.blocks,
-        date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
-    })
+    extractor.extract(&DocumentInput::new(&doc.meta, &doc.body, &doc.blocks))
 }
 
 /// The corpus: adds files (parse, extract, store) and re-extracts stored documents.
@@ -274,31 +269,20 @@ impl Corpus {
         for (index, doc) in parsed.documents.iter().enumerate() {
             let outcome =
                 store::documents::insert(&mut tx, doc, source_path, parsed.encoding).await?;
-            let current = match outcome {
-                Stored::Inserted(_) => false,
-                Stored::Unchanged(id) => {
-                    store::commitments::extracted_with(&mut tx, id)
-                        .await?
-                        .as_deref()
-                        == Some(fingerprint.as_str())
-                }
-            };
-            if !current {
-                // Rarely not extracted yet: another process changed the database since the
-                // check above.
-                if extractions[index].is_none() {
-                    let mut one = self.extract_documents(parsed, vec![index]).await?;
-                    extractions[index] = one[index].take();
-                }
-                if let Some(extraction) = &extractions[index] {
-                    store::commitments::store_extraction(
-                        &mut tx,
-                        outcome.id(),
-                        extraction,
-                        &fingerprint,
-                    )
-                    .await?;
-                }
+            // The check before the transaction decided which documents to extract; a document
+            // stored by another process since then (so new to that check) is extracted now.
+            if matches!(outcome, Stored::Inserted(_)) && extractions[index].is_none() {
+                let mut one = self.extract_documents(parsed, vec![index]).await?;
+                extractions[index] = one[index].take();
+            }
+            if let Some(extraction) = &extractions[index] {
+                store::commitments::store_extraction(
+                    &mut tx,
+                    outcome.id(),
+                    extraction,
+                    &fingerprint,
+                )
+                .await?;
             }
             stored.push(outcome);
         }
@@ -327,12 +311,7 @@ impl Corpus {
         drop(conn);
         let extractor = self.extractor;
         let extraction = tokio::task::spawn_blocking(move || {
-            extractor.extract(&DocumentInput {
-                title: &doc.meta.title,
-                body: &doc.body,
-                blocks: &blocks,
-                date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
-            })
+            extractor.extract(&DocumentInput::new(&doc.meta, &doc.body, &blocks))
         })
         .await
         .map_err(|e| CorpusError::Task(e.to_string()))?;

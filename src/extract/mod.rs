@@ -38,7 +38,7 @@ use chrono::NaiveDate;
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{Block, PartialDate, Span};
+use crate::ingest::{Block, Metadata, PartialDate, Span};
 pub use lexicon::{Lexicon, LexiconError, LexiconSource};
 
 /// Bumped whenever the extraction rules change in a way that changes results.
@@ -243,6 +243,18 @@ pub struct DocumentInput<'a> {
     /// Signing date, else publication date: separates due dates from past ones and
     /// resolves 明年 and the like.
     pub date: Option<NaiveDate>,
+}
+
+impl<'a> DocumentInput<'a> {
+    /// A document's input, dated by its signing date, else its publication date.
+    pub fn new(meta: &'a Metadata, body: &'a str, blocks: &'a [Block]) -> Self {
+        Self {
+            title: &meta.title,
+            body,
+            blocks,
+            date: meta.signed_on.or(meta.published.map(|p| p.date)),
+        }
+    }
 }
 
 /// The units of one document and what was learnt about the document as a whole.

@@ -12,12 +12,7 @@ fn extractor() -> &'static Extractor {
 }
 
 fn extract_doc(doc: &ParsedDocument) -> Extraction {
-    extractor().extract(&DocumentInput {
-        title: &doc.meta.title,
-        body: &doc.body,
-        blocks: &doc.blocks,
-        date: doc.meta.signed_on.or(doc.meta.published.map(|p| p.date)),
-    })
+    extractor().extract(&DocumentInput::new(&doc.meta, &doc.body, &doc.blocks))
 }
 
 /// A text document with the given body.

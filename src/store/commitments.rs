@@ -262,19 +262,6 @@ pub async fn extractors_by_hash(
         .collect())
 }
 
-/// The fingerprint of the extractor that last extracted a document, if any did.
-pub async fn extracted_with(
-    conn: &mut PgConnection,
-    document: DocumentId,
-) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT extractor FROM document_extractions WHERE document_id = $1",
-        document.0
-    )
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
 /// A stored unit, as pages show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredCommitment {
