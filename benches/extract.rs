@@ -134,7 +134,7 @@ fn input(doc: &ParsedDocument) -> DocumentInput<'_> {
 fn sentences(extractor: &Extractor, docs: &[ParsedDocument]) -> Vec<String> {
     docs.iter()
         .flat_map(|doc| {
-            let analysis = normalize::AnalysisText::new(&doc.body);
+            let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
             units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter)
                 .into_iter()
                 .map(|s| s.text)
@@ -164,6 +164,40 @@ fn throughput(c: &mut Criterion) {
             sentences
                 .iter()
                 .map(|s| jieba.cut(black_box(s), true).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("bare_jieba_tag", |b| {
+        let jieba = extractor.jieba();
+        b.iter(|| {
+            sentences
+                .iter()
+                .map(|s| jieba.tag(black_box(s), true).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("xp_norm_sent_tag", |b| {
+        let jieba = extractor.jieba();
+        b.iter(|| {
+            docs.iter()
+                .map(|doc| {
+                    let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
+                    let ss = units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter);
+                    ss.iter()
+                        .map(|s| jieba.tag(&s.text, true).len())
+                        .sum::<usize>()
+                })
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("xp_norm_sent", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|doc| {
+                    let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
+                    let ss = units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter);
+                    ss.len()
+                })
                 .sum::<usize>()
         })
     });

@@ -32,10 +32,11 @@ use crate::ingest::{DatePrecision, PartialDate, Span};
 
 /// A cue occurrence in a sentence (compact char offsets).
 #[derive(Debug, Clone)]
-pub struct CueHit {
+pub struct CueHit<'s> {
     pub start: usize,
     pub end: usize,
-    pub word: String,
+    /// The cue as written in the sentence's analysis text.
+    pub word: &'s str,
     pub cue_kind: CueKind,
     pub tier: Tier,
     pub modality: Option<Modality>,
@@ -43,27 +44,30 @@ pub struct CueHit {
 
 /// Every cue in a sentence: whole-token words and phrases starting at a token boundary;
 /// words inside a phrase hit are dropped in favour of the phrase.
-pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
-    let hit = |start: usize, end: usize, word: &str, group: usize| {
+pub fn cue_hits<'s>(lex: &Lexicon, sentence: &'s Tokenised) -> Vec<CueHit<'s>> {
+    let hit = |start: usize, end: usize, word: &'s str, group: usize| {
         let g = &lex.cues[group];
         CueHit {
             start,
             end,
-            word: word.to_owned(),
+            word,
             cue_kind: g.kind,
             tier: g.tier,
             modality: g.modality,
         }
     };
     let chars = &sentence.sentence.chars;
+    let text = sentence.sentence.text.as_str();
+    let bytes =
+        |from: usize, to: usize| chars[from..to].iter().map(|c| c.len_utf8()).sum::<usize>();
     let tokens = &sentence.tokens;
     // Phrases start at a token boundary: look only there.
     let phrases: Vec<CueHit> = tokens
         .iter()
         .filter_map(|t| {
             let (len, group) = lex.cue_phrases.longest_at(chars, t.start)?;
-            let word: String = chars[t.start..t.start + len].iter().collect();
-            Some(hit(t.start, t.start + len, &word, group))
+            let end = t.byte_start + bytes(t.start, t.start + len);
+            Some(hit(t.start, t.start + len, &text[t.byte_start..end], group))
         })
         .collect();
     // Is start..end inside a longer phrase? Phrases are sorted by start, and none is longer
@@ -76,7 +80,7 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
             .take_while(|p| p.start <= start)
             .any(|p| end <= p.end && p.end - p.start > len)
     };
-    let mut hits: Vec<CueHit> = Vec::new();
+    let mut hits: Vec<CueHit<'s>> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         let info = &t.info;
         if !phrases.is_empty() && covered(t.start, t.end, t.end - t.start) {
@@ -103,13 +107,13 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
         } else if let Some((skip, group)) = info.glued_cue {
             // An adverb glued to a cue in one token (积极支持): the cue is the tail.
             let start = t.start + skip as usize;
-            let cue: String = chars[start..t.end].iter().collect();
-            hits.push(hit(start, t.end, &cue, group as usize));
+            let from = t.byte_start + bytes(t.start, start);
+            hits.push(hit(start, t.end, &text[from..t.byte_end], group as usize));
         } else if let Some((len, group)) = info.plain_tail {
             // A compound ending in plain evidence (法律基础 → 基础) still counts as evidence.
             let start = t.end - len as usize;
-            let cue: String = chars[start..t.end].iter().collect();
-            hits.push(hit(start, t.end, &cue, group as usize));
+            let from = t.byte_end - bytes(start, t.end);
+            hits.push(hit(start, t.end, &text[from..t.byte_end], group as usize));
         }
     }
     hits.extend(
@@ -120,23 +124,33 @@ pub fn cue_hits(lex: &Lexicon, sentence: &Tokenised) -> Vec<CueHit> {
     );
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
     hits.dedup_by_key(|h| h.start);
-    // The last place each [[not_cue]]'s closing word occurs, found once per sentence.
-    let text = &sentence.sentence.text;
-    let until_ends: Vec<Option<usize>> = lex
-        .not_cues
+    // The last place each [[not_cue]]'s closing word occurs, found once per sentence that
+    // has a hit on a not-cue word.
+    if hits
         .iter()
-        .map(|n| {
-            text.rfind(n.until.as_str())
-                .map(|b| text[..b].chars().count())
-        })
-        .collect();
-    hits.retain(|h| !neutralised(lex, chars, h, &until_ends));
+        .any(|h| lex.not_cues.iter().any(|n| n.word == h.word))
+    {
+        let until_ends: Vec<Option<usize>> = lex
+            .not_cues
+            .iter()
+            .map(|n| {
+                text.rfind(n.until.as_str())
+                    .map(|b| text[..b].chars().count())
+            })
+            .collect();
+        hits.retain(|h| !neutralised(lex, chars, h, &until_ends));
+    }
     hits
 }
 
 /// A hit on a `[[not_cue]]` word opening a clause whose `until` word follows in the sentence
 /// (`until_ends`: where each one's closing word last starts, in chars).
-fn neutralised(lex: &Lexicon, chars: &[char], hit: &CueHit, until_ends: &[Option<usize>]) -> bool {
+fn neutralised(
+    lex: &Lexicon,
+    chars: &[char],
+    hit: &CueHit<'_>,
+    until_ends: &[Option<usize>],
+) -> bool {
     let opens_clause = hit.start == 0 || matches!(chars[hit.start - 1], '，' | '：' | '；');
     opens_clause
         && lex
@@ -161,8 +175,8 @@ pub enum Basis {
 
 /// A cue as reported with the unit (clause-relative char offsets).
 #[derive(Debug, Clone)]
-pub struct ClassCue {
-    pub word: String,
+pub struct ClassCue<'s> {
+    pub word: &'s str,
     pub kind: Kind,
     pub role: &'static str,
     pub start: usize,
@@ -171,12 +185,12 @@ pub struct ClassCue {
 
 /// The outcome of classification.
 #[derive(Debug, Clone)]
-pub struct Class {
+pub struct Class<'s> {
     pub kind: Kind,
     pub modality: Modality,
     pub confidence: f32,
     pub basis: Basis,
-    pub cues: Vec<ClassCue>,
+    pub cues: Vec<ClassCue<'s>>,
     /// Sentence char offset of the deciding head cue.
     pub head_start: Option<usize>,
 }
@@ -193,13 +207,13 @@ fn strength(m: Option<Modality>) -> u8 {
 }
 
 /// Classifies one clause of a sentence.
-pub fn classify(
+pub fn classify<'s>(
     sentence: &Tokenised,
-    hits: &[CueHit],
+    hits: &[CueHit<'s>],
     clause: &Clause,
     previous_clause: Option<&Unit>,
-) -> Class {
-    let in_clause: Vec<&CueHit> = hits
+) -> Class<'s> {
+    let in_clause: Vec<&CueHit<'s>> = hits
         .iter()
         .filter(|h| h.start >= clause.start && h.end <= clause.end)
         .collect();
@@ -208,17 +222,17 @@ pub fn classify(
         Tier::Plain => "plain",
         Tier::Hedge => "hedge",
     };
-    let mut cues: Vec<ClassCue> = in_clause
+    let mut cues: Vec<ClassCue<'s>> = in_clause
         .iter()
         .map(|h| ClassCue {
-            word: h.word.clone(),
+            word: h.word,
             kind: h.cue_kind.kind(),
             role: role(h.tier),
             start: h.start - clause.start,
             end: h.end - clause.start,
         })
         .collect();
-    let heads: Vec<&&CueHit> = in_clause.iter().filter(|h| h.tier == Tier::Head).collect();
+    let heads: Vec<&&CueHit<'s>> = in_clause.iter().filter(|h| h.tier == Tier::Head).collect();
     let hedged = in_clause.iter().any(|h| h.tier == Tier::Hedge);
     let truncation = if sentence.sentence.truncated {
         0.85
@@ -263,7 +277,7 @@ pub fn classify(
         && prev.kind != Kind::Background
     {
         cues.push(ClassCue {
-            word: String::new(),
+            word: "",
             kind: prev.kind,
             role: "inherited",
             start: 0,
@@ -294,7 +308,7 @@ pub fn classify(
     }
     let explicit_past = in_clause
         .iter()
-        .any(|h| h.cue_kind == CueKind::Fact && PAST_MARKERS.contains(&h.word.as_str()));
+        .any(|h| h.cue_kind == CueKind::Fact && PAST_MARKERS.contains(&h.word));
     // Chinese puts the predicate last: the last plain cue decides between fact and assessment.
     let last = in_clause
         .iter()
@@ -318,11 +332,11 @@ pub fn classify(
 
 /// "双方强调，将…": an assessment frame whose complement opens with a strong commitment cue
 /// states that commitment.
-fn framed_pledge<'h>(
+fn framed_pledge<'h, 's>(
     sentence: &Tokenised,
-    heads: &[&&'h CueHit],
-    frame: &'h CueHit,
-) -> Option<&'h CueHit> {
+    heads: &[&&'h CueHit<'s>],
+    frame: &'h CueHit<'s>,
+) -> Option<&'h CueHit<'s>> {
     if frame.cue_kind != CueKind::Assessment
         || sentence.sentence.chars.get(frame.end) != Some(&'，')
     {
@@ -336,7 +350,7 @@ fn framed_pledge<'h>(
 }
 
 /// Applies rule 4 (time signals) and past dates once the unit's timing is known.
-pub fn with_time_signals(mut class: Class, timing: &Timing) -> Class {
+pub fn with_time_signals<'s>(mut class: Class<'s>, timing: &Timing) -> Class<'s> {
     let undecided = matches!(
         class.basis,
         Basis::Nothing

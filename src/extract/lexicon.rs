@@ -217,10 +217,23 @@ pub enum ActorRef {
 }
 
 /// Finds the leftmost-longest occurrences of a set of phrases in a char slice.
+///
+/// A character trie: transitions in one hash table keyed by (node, character), and a bitmap
+/// of the characters that start a phrase, so that a position whose character starts none
+/// (most of them) costs one bit test.
 #[derive(Debug, Clone)]
 pub struct Gazetteer<T> {
-    by_first: FxHashMap<char, Vec<(Vec<char>, T)>>,
+    /// Bit per code point below [`FIRST_CHAR_BITS`]: some phrase starts with it.
+    first: Vec<u64>,
+    /// (node, character) → child node. The root is node 0.
+    edges: FxHashMap<(u32, char), u32>,
+    /// The value of the phrase ending at each node.
+    values: Vec<Option<T>>,
 }
+
+/// Code points tracked by the first-character bitmap; phrases starting above it are always
+/// looked up.
+const FIRST_CHAR_BITS: usize = 0x3_0000;
 
 /// One phrase occurrence: char range and the phrase's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,19 +246,38 @@ pub struct Hit<T> {
 impl<T> Default for Gazetteer<T> {
     fn default() -> Self {
         Self {
-            by_first: FxHashMap::default(),
+            first: vec![0; FIRST_CHAR_BITS / 64],
+            edges: FxHashMap::default(),
+            values: vec![None],
         }
     }
 }
 
 impl<T: Copy> Gazetteer<T> {
+    #[inline]
+    fn may_start(&self, c: char) -> bool {
+        let c = c as usize;
+        c >= FIRST_CHAR_BITS || self.first[c / 64] & (1 << (c % 64)) != 0
+    }
+
     /// The longest phrase starting at `i`, as (length, value).
     #[inline]
     pub fn longest_at(&self, text: &[char], i: usize) -> Option<(usize, T)> {
-        let list = self.by_first.get(&text[i])?;
-        list.iter()
-            .find(|(p, _)| text[i..].starts_with(p))
-            .map(|(p, v)| (p.len(), *v))
+        if !self.may_start(*text.get(i)?) {
+            return None;
+        }
+        let mut node = 0u32;
+        let mut best = None;
+        for (k, &c) in text[i..].iter().enumerate() {
+            let Some(&next) = self.edges.get(&(node, c)) else {
+                break;
+            };
+            node = next;
+            if let Some(v) = self.values[node as usize] {
+                best = Some((k + 1, v));
+            }
+        }
+        best
     }
 
     /// Non-overlapping occurrences that start at one of `starts` (ascending), e.g. token
@@ -269,15 +301,22 @@ impl<T: Copy> Gazetteer<T> {
         hits
     }
 
+    /// Adds a phrase; the first value given for a phrase stays.
     fn insert(&mut self, phrase: &str, value: T) {
-        let chars: Vec<char> = phrase.chars().collect();
-        let Some(&first) = chars.first() else { return };
-        let list = self.by_first.entry(first).or_default();
-        if list.iter().any(|(p, _)| *p == chars) {
-            return;
+        let mut chars = phrase.chars().peekable();
+        let Some(&first) = chars.peek() else { return };
+        if (first as usize) < FIRST_CHAR_BITS {
+            self.first[first as usize / 64] |= 1 << (first as usize % 64);
         }
-        list.push((chars, value));
-        list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let mut node = 0u32;
+        for c in chars {
+            let fresh = self.values.len() as u32;
+            node = *self.edges.entry((node, c)).or_insert(fresh);
+            if node == fresh {
+                self.values.push(None);
+            }
+        }
+        self.values[node as usize].get_or_insert(value);
     }
 
     /// Non-overlapping occurrences, scanning left to right and taking the longest phrase at

@@ -271,6 +271,7 @@ pub struct Extraction {
 pub struct Extractor {
     lexicon: Lexicon,
     jieba: Jieba,
+    simplifier: normalize::Simplifier,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -301,7 +302,11 @@ impl Extractor {
                 jieba.add_word(word, Some(DOMAIN_WORD_FREQ), Some("nz"));
             }
         }
-        Ok(Self { lexicon, jieba })
+        Ok(Self {
+            lexicon,
+            jieba,
+            simplifier: normalize::Simplifier::new(),
+        })
     }
 
     /// The extractor over the embedded lexicon, loaded on first use.
@@ -320,6 +325,10 @@ impl Extractor {
         &self.jieba
     }
 
+    pub fn simplifier(&self) -> &normalize::Simplifier {
+        &self.simplifier
+    }
+
     /// Hex fingerprint of extractor version and lexicon: equal fingerprints give equal results.
     pub fn fingerprint(&self) -> String {
         format!("v{EXTRACTOR_VERSION}-{}", &self.lexicon.fingerprint[..16])
@@ -328,20 +337,28 @@ impl Extractor {
     /// Extracts every unit of a document. Deterministic: the same input gives the same output.
     pub fn extract(&self, doc: &DocumentInput<'_>) -> Extraction {
         words::prepare(&self.lexicon);
-        let analysis = normalize::AnalysisText::new(doc.body);
+        let analysis = normalize::AnalysisText::new(doc.body, &self.simplifier);
         let sentences = units::sentences(&analysis, doc.blocks, &self.lexicon.clutter);
+        // Segment every sentence first, in one run, so that jieba's dictionary stays in cache.
+        let cuts: Vec<Vec<jieba_rs::Token>> = sentences
+            .iter()
+            .map(|s| self.jieba.cut(&s.text, true))
+            .collect();
+        let tokens: Vec<Vec<units::Token>> = cuts
+            .into_iter()
+            .map(|t| units::tokens(t, &self.lexicon, &self.jieba))
+            .collect();
         let tokenised: Vec<units::Tokenised> = sentences
             .into_iter()
-            .map(|s| units::Tokenised::new(s, &self.lexicon, &self.jieba))
+            .zip(tokens)
+            .map(|(sentence, tokens)| units::Tokenised { sentence, tokens })
             .collect();
         let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
-        let ranks = keywords::TextRank::over(&tokenised);
         let mut builder = Builder {
             extractor: self,
             doc,
             analysis: &analysis,
             parties: &parties,
-            ranks: &ranks,
             units: Vec::new(),
         };
         for sentence in &tokenised {
@@ -364,7 +381,6 @@ struct Builder<'a> {
     doc: &'a DocumentInput<'a>,
     analysis: &'a normalize::AnalysisText,
     parties: &'a [usize],
-    ranks: &'a keywords::TextRank,
     units: Vec<Unit>,
 }
 
@@ -404,7 +420,7 @@ impl Builder<'_> {
     fn unit(
         &self,
         sentence: &units::Tokenised,
-        hits: &[classify::CueHit],
+        hits: &[classify::CueHit<'_>],
         organisations: &[lexicon::Hit<usize>],
         clause: units::Clause,
         previous_clause: Option<&Unit>,
@@ -492,7 +508,7 @@ impl Builder<'_> {
             .map(|c| {
                 let span = to_body(c.start, c.end);
                 Cue {
-                    word: c.word.clone(),
+                    word: c.word.to_owned(),
                     kind: c.kind,
                     role: c.role.to_owned(),
                     start: span.start,
@@ -512,7 +528,7 @@ impl Builder<'_> {
             confidence: class.confidence,
             actors: actor_list,
             topic,
-            keywords: keywords::keywords(sentence, &clause, self.ranks),
+            keywords: keywords::keywords(sentence, &clause),
             terms: keywords::search_terms(sentence, &clause),
             attributes: Attributes {
                 truncated: s.truncated,

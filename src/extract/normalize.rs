@@ -22,10 +22,15 @@ pub struct AnalysisText {
 }
 
 impl AnalysisText {
-    pub fn new(body: &str) -> Self {
+    pub fn new(body: &str, simplifier: &Simplifier) -> Self {
         let original: Vec<char> = body.chars().collect();
-        let simplified = to_simplified(body, original.len());
+        let simplified = to_simplified(simplifier, body, original.len());
         let converted = simplified.as_ref().is_some_and(|s| *s != original);
+        debug_assert!(
+            simplified
+                .as_ref()
+                .is_none_or(|s| s.len() == original.len())
+        );
         let mut chars = simplified.unwrap_or_else(|| original.clone());
         normalise_punctuation(&mut chars);
         Self {
@@ -43,38 +48,88 @@ impl AnalysisText {
     }
 }
 
-/// True when the text may hold traditional characters worth converting: anything outside
-/// ASCII. (Conversion is cheap; this only spares pure ASCII.)
-fn may_need_conversion(text: &str) -> bool {
-    !text.is_ascii()
+/// Code points below this are tracked one by one in [`Triggers`]; above it (rare planes),
+/// every character counts as a trigger.
+const TRACKED: usize = 0x3_2000;
+
+/// Converts traditional characters to simplified, handing zhconv only the lines that need it.
+///
+/// It knows the characters that can start a change under conversion to simplified: every character
+/// at a position where a conversion rule's source differs from its result (all of a rule's
+/// characters when lengths differ). A line with none of them converts to itself, so it is
+/// not handed to the converter at all, which spares nearly all simplified text.
+#[derive(Debug, Clone)]
+pub struct Simplifier(Vec<u64>);
+
+impl Simplifier {
+    /// Reads zhconv's conversion tables (a few milliseconds; done once per extractor).
+    pub fn new() -> Self {
+        let mut bits = vec![0u64; TRACKED / 64];
+        let mut set = |c: char| {
+            if let Some(word) = bits.get_mut(c as usize / 64) {
+                *word |= 1 << (c as usize % 64);
+            }
+        };
+        for &table in zhconv::get_builtin_tables(zhconv::Variant::ZhHans) {
+            for (from, to) in zhconv::tables::expand_table(table) {
+                if from.chars().count() == to.chars().count() {
+                    from.chars()
+                        .zip(to.chars())
+                        .filter(|(f, t)| f != t)
+                        .for_each(|(f, _)| set(f));
+                } else {
+                    from.chars().for_each(&mut set);
+                }
+            }
+        }
+        Self(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let c = c as usize;
+        c >= TRACKED || self.0[c / 64] & (1 << (c % 64)) != 0
+    }
+}
+
+impl Default for Simplifier {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The simplified form of `text` with exactly `len` characters, or `None` when nothing
-/// changes.
-fn to_simplified(text: &str, len: usize) -> Option<Vec<char>> {
-    if !may_need_conversion(text) {
+/// changes. Line by line: only lines holding a trigger character are converted, and a line
+/// whose phrase conversion would change its length is converted character by character.
+fn to_simplified(triggers: &Simplifier, text: &str, len: usize) -> Option<Vec<char>> {
+    if text.is_ascii() {
         return None;
     }
-    let converted = zhconv::zhconv(text, zhconv::Variant::ZhHans);
-    if converted == text {
-        return None;
-    }
-    let chars: Vec<char> = converted.chars().collect();
-    if chars.len() == len {
-        return Some(chars);
-    }
-    // A phrase conversion changed the length somewhere: redo line by line, and char by char
-    // for the lines that changed length.
-    let mut out = Vec::with_capacity(len);
+    let mut out: Option<Vec<char>> = None;
+    let mut buf = [0u8; 4];
     for line in text.split_inclusive('\n') {
+        if !line.chars().any(|c| triggers.contains(c)) {
+            if let Some(out) = out.as_mut() {
+                out.extend(line.chars());
+            }
+            continue;
+        }
+        let converted = zhconv::zhconv(line, zhconv::Variant::ZhHans);
+        if converted == line {
+            if let Some(out) = out.as_mut() {
+                out.extend(line.chars());
+            }
+            continue;
+        }
+        let out = out.get_or_insert_with(|| {
+            let mut v = Vec::with_capacity(len);
+            v.extend(text[..line.as_ptr() as usize - text.as_ptr() as usize].chars());
+            v
+        });
         let line_len = line.chars().count();
-        let converted: Vec<char> = zhconv::zhconv(line, zhconv::Variant::ZhHans)
-            .chars()
-            .collect();
+        let converted: Vec<char> = converted.chars().collect();
         if converted.len() == line_len {
             out.extend(converted);
         } else {
-            let mut buf = [0u8; 4];
             for c in line.chars() {
                 let one = zhconv::zhconv(c.encode_utf8(&mut buf), zhconv::Variant::ZhHans);
                 let mut it = one.chars();
@@ -85,7 +140,7 @@ fn to_simplified(text: &str, len: usize) -> Option<Vec<char>> {
             }
         }
     }
-    Some(out)
+    out
 }
 
 fn is_han(c: char) -> bool {
@@ -129,13 +184,16 @@ mod tests {
     use super::*;
 
     fn analysed(s: &str) -> String {
-        AnalysisText::new(s).chars.iter().collect()
+        AnalysisText::new(s, &Simplifier::new())
+            .chars
+            .iter()
+            .collect()
     }
 
     #[test]
     fn traditional_becomes_simplified_with_same_length() {
         let body = "雙方將繼續加強在聯合國、上海合作組織框架內的協調與合作。";
-        let a = AnalysisText::new(body);
+        let a = AnalysisText::new(body, &Simplifier::new());
         assert!(a.converted);
         assert_eq!(a.chars.len(), a.body.len());
         assert_eq!(
@@ -147,7 +205,7 @@ mod tests {
 
     #[test]
     fn simplified_text_is_not_marked_converted() {
-        assert!(!AnalysisText::new("双方将继续加强合作。").converted);
+        assert!(!AnalysisText::new("双方将继续加强合作。", &Simplifier::new()).converted);
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl Sentence {
 }
 
 /// Coarse part of speech from jieba's tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Pos {
     Noun,
     Place,
@@ -65,11 +65,12 @@ pub enum Pos {
     Latin,
     Number,
     Punctuation,
+    #[default]
     Other,
 }
 
 impl Pos {
-    fn from_tag(tag: &str, word: &str) -> Self {
+    pub fn from_tag(tag: &str, word: &str) -> Self {
         match tag {
             "n" | "nrt" | "ng" => Self::Noun,
             "ns" => Self::Place,
@@ -125,20 +126,7 @@ pub struct Tokenised {
 
 impl Tokenised {
     pub fn new(sentence: Sentence, lex: &Lexicon, jieba: &Jieba) -> Self {
-        let tags = jieba.tag(&sentence.text, true);
-        let infos = words::annotate(lex, jieba, tags.iter().map(|t| t.word));
-        let tokens = tags
-            .into_iter()
-            .zip(infos)
-            .map(|(t, info)| Token {
-                start: t.start,
-                end: t.end,
-                byte_start: t.byte_start,
-                byte_end: t.byte_end,
-                pos: Pos::from_tag(t.tag, t.word),
-                info,
-            })
-            .collect();
+        let tokens = tokens(jieba.cut(&sentence.text, true), lex, jieba);
         Self { sentence, tokens }
     }
 
@@ -151,6 +139,22 @@ impl Tokenised {
         let from = self.tokens.partition_point(|t| t.start < start);
         self.tokens[from..].iter().take_while(move |t| t.end <= end)
     }
+}
+
+/// The tokens jieba cut a sentence's text into, with what the lexicon says of each word.
+pub fn tokens(cut: Vec<jieba_rs::Token<'_>>, lex: &Lexicon, jieba: &Jieba) -> Vec<Token> {
+    let infos = words::annotate(lex, jieba, cut.iter().map(|t| t.word));
+    cut.into_iter()
+        .zip(infos)
+        .map(|(t, info)| Token {
+            start: t.start,
+            end: t.end,
+            byte_start: t.byte_start,
+            byte_end: t.byte_end,
+            pos: info.pos,
+            info,
+        })
+        .collect()
 }
 
 /// Sentence-ending punctuation (after normalisation).
@@ -405,7 +409,7 @@ const MIN_STATEMENT_CHARS: usize = 3;
 /// a connective, or a head cue (or a hedge) after optional adverbs, when the part before is a
 /// statement of its own: it has a head cue or an explicit past marker, and content besides
 /// its subject and that cue (so "双方认为，…" stays whole).
-pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
+pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
     let depth = if chars.iter().copied().any(is_opener) {
         depths(chars)
@@ -436,7 +440,7 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
         .iter()
         .filter(|h| {
             (h.tier == Tier::Head && h.cue_kind != CueKind::Background)
-                || (h.cue_kind == CueKind::Fact && matches!(h.word.as_str(), "了" | "已" | "已经"))
+                || (h.cue_kind == CueKind::Fact && matches!(h.word, "了" | "已" | "已经"))
         })
         .map(|h| (h.start, h.end))
         .collect();
@@ -503,6 +507,7 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit]) -> Vec<Clause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::normalize::Simplifier;
 
     fn clutter() -> Clutter {
         Clutter {
@@ -520,7 +525,7 @@ mod tests {
     }
 
     fn texts(body: &str) -> Vec<String> {
-        let a = AnalysisText::new(body);
+        let a = AnalysisText::new(body, &Simplifier::new());
         sentences(&a, &block(body), &clutter())
             .into_iter()
             .map(|s| s.text)
@@ -557,7 +562,7 @@ mod tests {
     #[test]
     fn wrapped_lines_join_and_offsets_point_into_the_body() {
         let body = "双方同意，将继续加强中哈务\n实合作的有效平台。";
-        let a = AnalysisText::new(body);
+        let a = AnalysisText::new(body, &Simplifier::new());
         let s = &sentences(&a, &block(body), &clutter())[0];
         assert_eq!(s.text, "双方同意，将继续加强中哈务实合作的有效平台。");
         let span = s.body_span(12, 14);
@@ -572,7 +577,10 @@ mod tests {
 
     #[test]
     fn last_sentence_cut_off_is_flagged() {
-        let a = AnalysisText::new("双方同意加强合作。双方将继续推动两国在能源领域的");
+        let a = AnalysisText::new(
+            "双方同意加强合作。双方将继续推动两国在能源领域的",
+            &Simplifier::new(),
+        );
         let body: String = a.body.iter().collect();
         let s = sentences(&a, &block(&body), &clutter());
         assert!(!s[0].truncated);

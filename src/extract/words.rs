@@ -12,16 +12,42 @@ use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 
 use super::lexicon::{ActorRef, Lexicon, Tier};
+use super::units::Pos;
 
 /// Longest token (in characters) whose inner dictionary words are indexed for search.
 pub const MAX_SUB_WORD_SOURCE: usize = 16;
 
+/// Sum of the word frequencies in jieba's default dictionary (its reference corpus size).
+pub const REFERENCE_TOTAL: f64 = 60_101_967.0;
+
+/// `ln(REFERENCE_TOTAL / frequency)` in hundredths, where the frequency is jieba's own for a
+/// dictionary word and, for a word it does not know, the joint frequency of the parts it cuts
+/// into ([`Jieba::suggest_freq`]), so a new name weighs like a rare word.
+pub fn idf(jieba: &Jieba, word: &str) -> u16 {
+    let freq = jieba.suggest_freq(word).max(1) as f64;
+    ((REFERENCE_TOTAL / freq).ln().max(0.0) * 100.0).round() as u16
+}
+
 /// Distinct words kept per thread before the cache starts afresh.
 pub const MAX_CACHED_WORDS: usize = 200_000;
+
+/// The coarse part of speech of a word: jieba's tag for it (a dictionary word's own tag,
+/// otherwise jieba's guess from the word's characters, which is what jieba gives the word in
+/// any context too).
+fn pos_of(jieba: &Jieba, word: &str) -> Pos {
+    match jieba.tag(word, true).as_slice() {
+        [one] if one.word == word => Pos::from_tag(one.tag, word),
+        // Cut differently when alone: a name or term jieba found in context.
+        _ if word.chars().any(|c| !c.is_ascii()) => Pos::Noun,
+        _ => Pos::Latin,
+    }
+}
 
 /// Everything the stages need to know about a word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WordInfo {
+    /// Coarse part of speech.
+    pub pos: Pos,
     /// Cue group of the word itself.
     pub cue: Option<u16>,
     /// An adverb glued to a cue (积极支持): (adverb length in chars, cue group).
@@ -46,6 +72,9 @@ pub struct WordInfo {
     pub topics: Option<u32>,
     /// Two or more characters, not a stop word, not an actor word.
     pub keyword_candidate: bool,
+    /// Inverse document frequency in hundredths: `ln(REFERENCE_TOTAL / frequency)` from
+    /// jieba's dictionary (see [`idf`]).
+    pub idf: u16,
     /// Index into the thread's sub-word arena: the dictionary words strictly inside the word,
     /// as " 贸易" for 贸易额 (0: none).
     pub sub_words: u32,
@@ -180,6 +209,7 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
         (arena.len() - 1) as u32
     };
     WordInfo {
+        pos: pos_of(jieba, word),
         cue,
         glued_cue,
         plain_tail,
@@ -191,6 +221,7 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
         role,
         topics: lex.topic_words.get(word).copied(),
         keyword_candidate: n >= 2 && !lex.stopwords.contains(word) && actor.is_none(),
+        idf: idf(jieba, word),
         sub_words,
         id: 0,
     }
