@@ -167,40 +167,6 @@ fn throughput(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    group.bench_function("bare_jieba_tag", |b| {
-        let jieba = extractor.jieba();
-        b.iter(|| {
-            sentences
-                .iter()
-                .map(|s| jieba.tag(black_box(s), true).len())
-                .sum::<usize>()
-        })
-    });
-    group.bench_function("xp_norm_sent_tag", |b| {
-        let jieba = extractor.jieba();
-        b.iter(|| {
-            docs.iter()
-                .map(|doc| {
-                    let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
-                    let ss = units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter);
-                    ss.iter()
-                        .map(|s| jieba.tag(&s.text, true).len())
-                        .sum::<usize>()
-                })
-                .sum::<usize>()
-        })
-    });
-    group.bench_function("xp_norm_sent", |b| {
-        b.iter(|| {
-            docs.iter()
-                .map(|doc| {
-                    let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
-                    let ss = units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter);
-                    ss.len()
-                })
-                .sum::<usize>()
-        })
-    });
     group.bench_function("extract", |b| {
         b.iter(|| {
             docs.iter()

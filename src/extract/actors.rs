@@ -8,6 +8,7 @@
 
 use super::lexicon::{ActorRef, Lexicon};
 use super::units::{Clause, Pos, Tokenised};
+use super::words::flag;
 
 /// The canonical actor for "all parties of the document".
 pub const BOTH: &str = "both";
@@ -32,8 +33,8 @@ pub fn document_parties(lex: &Lexicon, title: &str, sentences: &[Tokenised]) -> 
     }
     let mut counts = vec![0usize; lex.parties.len()];
     for s in sentences {
-        for t in &s.tokens {
-            match t.info.actor {
+        for t in s.tokens.iter().filter(|t| t.has(flag::ACTOR)) {
+            match s.info(t).actor {
                 Some(ActorRef::Party(i)) => counts[i] += 1,
                 Some(ActorRef::Pair(a, b)) => {
                     counts[a] += 1;
@@ -74,8 +75,11 @@ pub fn clause_actors(
     });
     let mut both = false;
     let mut parties: Vec<usize> = Vec::new();
-    for t in sentence.tokens_in(clause.start, end.max(clause.start)) {
-        match t.info.parties {
+    for t in sentence
+        .tokens_in(clause.start, end.max(clause.start))
+        .filter(|t| t.has(flag::PARTIES))
+    {
+        match sentence.info(t).parties {
             Some(ActorRef::Both) => both = true,
             Some(ActorRef::Party(i)) => parties.push(i),
             Some(ActorRef::Pair(a, b)) => {
@@ -107,8 +111,11 @@ pub fn clause_actors(
 /// Role ids of the sub-actors named in the clause, in order of first mention.
 pub fn sub_actors(lex: &Lexicon, sentence: &Tokenised, clause: &Clause) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in sentence.tokens_in(clause.start, clause.end) {
-        if let Some(i) = t.info.role {
+    for t in sentence
+        .tokens_in(clause.start, clause.end)
+        .filter(|t| t.has(flag::ROLE))
+    {
+        if let Some(i) = sentence.info(t).role {
             let id = &lex.roles[i as usize].id;
             if !out.contains(id) {
                 out.push(id.clone());

@@ -27,6 +27,7 @@ use chrono::{Datelike, NaiveDate};
 use super::lexicon::{CueKind, Lexicon, Tier};
 use super::time::{TimeExpr, TimeKind};
 use super::units::{Clause, Pos, Tokenised};
+use super::words::flag;
 use super::{Kind, Modality, Recurrence, TimeMention, Timing, Unit};
 use crate::ingest::{DatePrecision, PartialDate, Span};
 
@@ -64,6 +65,7 @@ pub fn cue_hits<'s>(lex: &Lexicon, sentence: &'s Tokenised) -> Vec<CueHit<'s>> {
     // Phrases start at a token boundary: look only there.
     let phrases: Vec<CueHit> = tokens
         .iter()
+        .filter(|t| t.has(flag::CUE_PHRASE_START))
         .filter_map(|t| {
             let (len, group) = lex.cue_phrases.longest_at(chars, t.start)?;
             let end = t.byte_start + bytes(t.start, t.start + len);
@@ -82,7 +84,10 @@ pub fn cue_hits<'s>(lex: &Lexicon, sentence: &'s Tokenised) -> Vec<CueHit<'s>> {
     };
     let mut hits: Vec<CueHit<'s>> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let info = &t.info;
+        if !t.has(flag::CUE) {
+            continue;
+        }
+        let info = sentence.info(t);
         if !phrases.is_empty() && covered(t.start, t.end, t.end - t.start) {
             continue;
         }
@@ -99,7 +104,7 @@ pub fn cue_hits<'s>(lex: &Lexicon, sentence: &'s Tokenised) -> Vec<CueHit<'s>> {
                             | Pos::ProperNoun
                             | Pos::Person
                             | Pos::Idiom
-                    ) && !n.info.keeps_marker_a_cue
+                    ) && !n.has(flag::KEEPS_MARKER_A_CUE)
                 });
             if !object_marker {
                 hits.push(hit(t.start, t.end, word, group as usize));

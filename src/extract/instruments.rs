@@ -9,7 +9,9 @@
 
 use super::Instrument;
 use super::lexicon::{Hit, Lexicon};
+use super::scan::at;
 use super::units::{Tokenised, depths};
+use super::words::flag;
 
 /// Longest name in “” taken as a name rather than a quotation.
 const MAX_NAME_CHARS: usize = 30;
@@ -19,33 +21,32 @@ const GOVERNMENT_SUFFIXES: &[&str] = &["人民政府", "政府"];
 
 /// The matching key of a title in 《》.
 pub fn title_key(lex: &Lexicon, title: &str) -> String {
-    let mut rest: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-    loop {
-        let before = rest.len();
-        if let Some(p) = lex
-            .party_prefixes
+    let chars: Vec<char> = title.chars().filter(|c| !c.is_whitespace()).collect();
+    // Each word of `words` that `chars` continues with at `i`: its length in chars.
+    let skip = |i: usize, words: &[&str]| {
+        words
             .iter()
-            .find(|p| rest.starts_with(p.as_str()))
-        {
-            rest.drain(..p.len());
-            if let Some(s) = GOVERNMENT_SUFFIXES.iter().find(|s| rest.starts_with(**s)) {
-                rest.drain(..s.len());
-            }
-            if let Some(c) = CONNECTORS.iter().find(|c| rest.starts_with(**c)) {
-                rest.drain(..c.len());
-            }
-        }
-        if rest.len() == before {
-            break;
-        }
+            .find(|w| at(&chars, i, w))
+            .map_or(0, |w| w.chars().count())
+    };
+    let mut i = 0;
+    while let Some((len, ())) = lex.party_prefix_index.longest_at(&chars, i) {
+        i += len;
+        i += skip(i, GOVERNMENT_SUFFIXES);
+        i += skip(i, CONNECTORS);
     }
-    if rest.starts_with("关于") && rest.chars().count() > 4 {
-        rest.drain(.."关于".len());
+    if at(&chars, i, "关于") && chars.len() - i > 4 {
+        i += 2;
     }
-    if rest.is_empty() {
-        rest = title.chars().filter(|c| !c.is_whitespace()).collect();
-    }
-    format!("doc:{rest}")
+    let rest = if i < chars.len() {
+        &chars[i..]
+    } else {
+        &chars[..]
+    };
+    let mut key = String::with_capacity(4 + rest.len() * 3);
+    key.push_str("doc:");
+    key.extend(rest);
+    key
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -120,7 +121,11 @@ pub fn titles_and_names(lex: &Lexicon, chars: &[char]) -> Vec<Instrument> {
 pub fn organisations(lex: &Lexicon, sentence: &Tokenised) -> Vec<Hit<usize>> {
     lex.organisation_names.find_at(
         &sentence.sentence.chars,
-        sentence.tokens.iter().map(|t| t.start),
+        sentence
+            .tokens
+            .iter()
+            .filter(|t| t.has(flag::ORGANISATION_START))
+            .map(|t| t.start),
     )
 }
 

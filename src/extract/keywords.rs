@@ -12,14 +12,14 @@
 //! tokens of three or more characters (贸易额 → 贸易额, 贸易), as jieba's search mode does, so
 //! that a two-character query (双边, 贸易) finds longer words.
 
-use super::units::{Clause, Pos, Token, Tokenised};
-use super::words;
+use super::units::{Clause, Token, Tokenised};
+use super::words::{SearchForm, flag};
 
 /// Keywords kept per unit.
 pub const MAX_KEYWORDS: usize = 8;
 
 fn is_keyword(t: &Token) -> bool {
-    t.pos.is_content() && t.info.keyword_candidate
+    t.has(flag::KEYWORD)
 }
 
 /// A clause's keywords, highest TF-IDF first (ties in text order).
@@ -36,13 +36,13 @@ pub fn keywords(sentence: &Tokenised, clause: &Clause) -> Vec<String> {
         if !is_keyword(t) {
             continue;
         }
-        match words.iter_mut().find(|w| w.id == t.info.id) {
+        match words.iter_mut().find(|w| w.id == t.id) {
             Some(w) => w.count += 1,
             None => words.push(Candidate {
-                id: t.info.id,
+                id: t.id,
                 word: sentence.word(t),
                 count: 1,
-                idf: t.info.idf,
+                idf: sentence.info(t).idf,
             }),
         }
     }
@@ -58,25 +58,20 @@ pub fn keywords(sentence: &Tokenised, clause: &Clause) -> Vec<String> {
 /// long ones.
 pub fn search_terms(sentence: &Tokenised, clause: &Clause) -> String {
     let mut terms = String::with_capacity((clause.end - clause.start) * 4);
-    words::with_sub_words(|sub_words| {
-        for t in sentence.tokens_in(clause.start, clause.end) {
-            if t.pos == Pos::Punctuation {
-                continue;
-            }
-            let word = sentence.word(t);
-            if word.trim().is_empty() || word.contains(' ') {
-                continue;
-            }
-            if !terms.is_empty() {
-                terms.push(' ');
-            }
-            if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                terms.push_str(&word.to_lowercase());
-            } else {
-                terms.push_str(word);
-            }
-            terms.push_str(&sub_words[t.info.sub_words as usize]);
+    for t in sentence.tokens_in(clause.start, clause.end) {
+        let info = sentence.info(t);
+        match info.search {
+            SearchForm::Skip => continue,
+            _ if terms.is_empty() => {}
+            _ => terms.push(' '),
         }
-    });
+        let word = sentence.word(t);
+        if info.search == SearchForm::Lowercase {
+            terms.push_str(&word.to_lowercase());
+        } else {
+            terms.push_str(word);
+        }
+        terms.push_str(&sentence.sub_words[info.sub_words as usize]);
+    }
     terms
 }

@@ -280,6 +280,28 @@ impl<T: Copy> Gazetteer<T> {
         best
     }
 
+    /// Whether a phrase may start where `word` starts: one ends inside it, or it runs on
+    /// through the whole word (and may go on past it).
+    pub fn may_match_from(&self, word: &[char]) -> bool {
+        let Some(&first) = word.first() else {
+            return false;
+        };
+        if !self.may_start(first) {
+            return false;
+        }
+        let mut node = 0u32;
+        for &c in word {
+            let Some(&next) = self.edges.get(&(node, c)) else {
+                return false;
+            };
+            node = next;
+            if self.values[node as usize].is_some() {
+                return true;
+            }
+        }
+        true
+    }
+
     /// Non-overlapping occurrences that start at one of `starts` (ascending), e.g. token
     /// starts, taking the longest phrase at each.
     pub fn find_at(&self, text: &[char], starts: impl IntoIterator<Item = usize>) -> Vec<Hit<T>> {
@@ -358,8 +380,8 @@ pub struct Lexicon {
     pub topic_words: FxHashMap<String, u32>,
     /// For each topic word: (index into `topics`, weight) of every topic it points to.
     pub topic_lists: Vec<Vec<(usize, u32)>>,
-    /// Party name prefixes stripped from instrument titles, longest first.
-    pub party_prefixes: Vec<String>,
+    /// Party name prefixes stripped from instrument titles (longest match).
+    pub party_prefix_index: Gazetteer<()>,
     /// Party and pair names, for finding a title's parties.
     pub party_names: Gazetteer<ActorRef>,
     /// First characters of adverbs (积极支持 → 积).
@@ -485,7 +507,7 @@ impl Lexicon {
             cue_phrases: Gazetteer::default(),
             topic_words: FxHashMap::default(),
             topic_lists: Vec::new(),
-            party_prefixes: Vec::new(),
+            party_prefix_index: Gazetteer::default(),
             party_names: Gazetteer::default(),
             adverb_first_chars: FxHashSet::default(),
         };
@@ -607,7 +629,7 @@ impl Lexicon {
                 }
             }
         }
-        let mut prefixes: Vec<String> = self
+        let prefixes: Vec<String> = self
             .parties
             .iter()
             .flat_map(|p| p.names.iter().cloned())
@@ -619,9 +641,9 @@ impl Lexicon {
                     .map(|(w, _)| w.clone()),
             )
             .collect();
-        prefixes.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-        prefixes.dedup();
-        self.party_prefixes = prefixes;
+        for p in &prefixes {
+            self.party_prefix_index.insert(p, ());
+        }
         for (w, r) in &self.actor_words {
             if matches!(r, ActorRef::Party(_) | ActorRef::Pair(..)) {
                 self.party_names.insert(w, *r);

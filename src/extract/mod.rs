@@ -42,7 +42,7 @@ use crate::ingest::{Block, Metadata, PartialDate, Span};
 pub use lexicon::{Lexicon, LexiconError, LexiconSource};
 
 /// Bumped whenever the extraction rules change in a way that changes results.
-pub const EXTRACTOR_VERSION: i32 = 1;
+pub const EXTRACTOR_VERSION: i32 = 2;
 
 string_enum! {
     /// What kind of statement a unit is.
@@ -348,30 +348,37 @@ impl Extractor {
             .into_iter()
             .map(|t| units::tokens(t, &self.lexicon, &self.jieba))
             .collect();
-        let tokenised: Vec<units::Tokenised> = sentences
-            .into_iter()
-            .zip(tokens)
-            .map(|(sentence, tokens)| units::Tokenised { sentence, tokens })
-            .collect();
-        let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
-        let mut builder = Builder {
-            extractor: self,
-            doc,
-            analysis: &analysis,
-            parties: &parties,
-            units: Vec::new(),
-        };
-        for sentence in &tokenised {
-            builder.sentence(sentence);
-        }
-        Extraction {
-            parties: parties
-                .iter()
-                .map(|&i| self.lexicon.parties[i].code.clone())
-                .collect(),
-            traditional: analysis.converted,
-            units: builder.units,
-        }
+        words::with_infos(|infos, sub_words| {
+            let tokenised: Vec<units::Tokenised> = sentences
+                .into_iter()
+                .zip(tokens)
+                .map(|(sentence, tokens)| units::Tokenised {
+                    sentence,
+                    tokens,
+                    infos,
+                    sub_words,
+                })
+                .collect();
+            let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
+            let mut builder = Builder {
+                extractor: self,
+                doc,
+                analysis: &analysis,
+                parties: &parties,
+                units: Vec::new(),
+            };
+            for sentence in &tokenised {
+                builder.sentence(sentence);
+            }
+            Extraction {
+                parties: parties
+                    .iter()
+                    .map(|&i| self.lexicon.parties[i].code.clone())
+                    .collect(),
+                traditional: analysis.converted,
+                units: builder.units,
+            }
+        })
     }
 }
 
@@ -429,7 +436,8 @@ impl Builder<'_> {
         let lex = &self.extractor.lexicon;
         let s = &sentence.sentence;
         let text_chars = &s.chars[clause.start..clause.end];
-        let clause_text: String = text_chars.iter().collect();
+        let clause_text = sentence.text_of(clause.start, clause.end).to_owned();
+        debug_assert_eq!(clause_text.chars().count(), text_chars.len());
         let body_span = s.body_span(clause.start, clause.end);
         let to_body = |a: usize, b: usize| s.body_span(clause.start + a, clause.start + b);
 

@@ -6,6 +6,7 @@
 
 use super::lexicon::{Hit, Lexicon};
 use super::units::{Clause, Tokenised};
+use super::words::flag;
 
 /// Weight of an organisation for its topic.
 const ORGANISATION_WEIGHT: u32 = 2;
@@ -20,8 +21,11 @@ pub fn topic_of(
     context: Option<&str>,
 ) -> (String, Vec<String>) {
     let mut scores = vec![0u32; lex.topics.len()];
-    for t in sentence.tokens_in(clause.start, clause.end) {
-        if let Some(list) = t.info.topics {
+    for t in sentence
+        .tokens_in(clause.start, clause.end)
+        .filter(|t| t.has(flag::TOPICS))
+    {
+        if let Some(list) = sentence.info(t).topics {
             for &(i, w) in &lex.topic_lists[list as usize] {
                 scores[i] += w;
             }

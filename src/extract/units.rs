@@ -106,7 +106,7 @@ impl Pos {
 }
 
 /// One jieba token: compact char range, byte range into [`Sentence::text`], part of speech,
-/// and what the lexicon says about the word.
+/// and the word's number (what the lexicon says about it: [`Tokenised::info`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
     pub start: usize,
@@ -114,24 +114,54 @@ pub struct Token {
     pub byte_start: usize,
     pub byte_end: usize,
     pub pos: Pos,
-    pub info: WordInfo,
+    pub id: u32,
+    /// The word's [`words::flag`] bits.
+    pub flags: u16,
 }
 
-/// A sentence with its tokens.
+impl Token {
+    /// Whether the word has a [`words::flag`] bit.
+    #[inline]
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A sentence with its tokens, and the word table their numbers index.
 #[derive(Debug, Clone)]
-pub struct Tokenised {
+pub struct Tokenised<'w> {
     pub sentence: Sentence,
     pub tokens: Vec<Token>,
+    pub infos: &'w [WordInfo],
+    /// The sub-word arena ([`WordInfo::sub_words`]).
+    pub sub_words: &'w [Box<str>],
 }
 
-impl Tokenised {
-    pub fn new(sentence: Sentence, lex: &Lexicon, jieba: &Jieba) -> Self {
-        let tokens = tokens(jieba.cut(&sentence.text, true), lex, jieba);
-        Self { sentence, tokens }
-    }
-
+impl Tokenised<'_> {
     pub fn word(&self, t: &Token) -> &str {
         &self.sentence.text[t.byte_start..t.byte_end]
+    }
+
+    /// What the lexicon says about a token's word.
+    #[inline]
+    pub fn info(&self, t: &Token) -> &WordInfo {
+        &self.infos[t.id as usize]
+    }
+
+    /// The text of compact chars `start..end`, where both are token boundaries (or the ends
+    /// of the sentence), as clause bounds are.
+    pub fn text_of(&self, start: usize, end: usize) -> &str {
+        let byte = |c: usize| {
+            let i = self.tokens.partition_point(|t| t.start < c);
+            match self.tokens.get(i) {
+                Some(t) if t.start == c => t.byte_start,
+                _ => self.sentence.text.len(),
+            }
+        };
+        if end <= start {
+            return "";
+        }
+        &self.sentence.text[byte(start)..byte(end)]
     }
 
     /// Tokens lying within compact chars `start..end`.
@@ -141,18 +171,19 @@ impl Tokenised {
     }
 }
 
-/// The tokens jieba cut a sentence's text into, with what the lexicon says of each word.
+/// The tokens jieba cut a sentence's text into, numbered by word (see [`words::annotate`]).
 pub fn tokens(cut: Vec<jieba_rs::Token<'_>>, lex: &Lexicon, jieba: &Jieba) -> Vec<Token> {
-    let infos = words::annotate(lex, jieba, cut.iter().map(|t| t.word));
+    let ids = words::annotate(lex, jieba, cut.iter().map(|t| t.word));
     cut.into_iter()
-        .zip(infos)
-        .map(|(t, info)| Token {
+        .zip(ids)
+        .map(|(t, (id, pos, flags))| Token {
             start: t.start,
             end: t.end,
             byte_start: t.byte_start,
             byte_end: t.byte_end,
-            pos: info.pos,
-            info,
+            pos,
+            id,
+            flags,
         })
         .collect()
 }
@@ -338,14 +369,15 @@ fn split_run(run: Run, block: usize, out: &mut Vec<Sentence>) {
     if chars.is_empty() {
         return;
     }
-    let depth = depths(chars);
+    let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
+    let outside = |i: usize| depth.as_ref().is_none_or(|d| d[i] == 0);
     let mut start = 0;
     let mut i = 0;
     while i < chars.len() {
-        if is_terminator(chars[i]) && depth[i] == 0 {
+        if is_terminator(chars[i]) && outside(i) {
             let mut j = i + 1;
             while j < chars.len()
-                && (is_terminator(chars[j]) || (is_closer(chars[j]) && depth[j] == 0))
+                && (is_terminator(chars[j]) || (is_closer(chars[j]) && outside(j)))
             {
                 j += 1;
             }
@@ -411,11 +443,8 @@ const MIN_STATEMENT_CHARS: usize = 3;
 /// its subject and that cue (so "双方认为，…" stays whole).
 pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
-    let depth = if chars.iter().copied().any(is_opener) {
-        depths(chars)
-    } else {
-        vec![0; chars.len()]
-    };
+    let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
+    let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
     let tokens = &sentence.tokens;
     // Everything the loop asks about the part before a comma, prepared once (a sentence may
     // be long and have many commas).
@@ -430,7 +459,7 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     content_before.push(0usize);
     for x in tokens {
         let content = x.pos != Pos::Punctuation
-            && x.info.actor.is_none()
+            && !x.has(words::flag::ACTOR)
             && !head_covered[x.start..x.end].iter().any(|&c| c);
         let last = *content_before.last().unwrap_or(&0);
         content_before.push(last + if content { x.end - x.start } else { 0 });
@@ -458,13 +487,16 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let mut start_token = 0;
     let mut continuation = sentence.sentence.after_semicolon;
     for (i, t) in tokens.iter().enumerate() {
-        let word = sentence.word(t);
-        if word != "，" || depth[t.start] != 0 || t.start < start + MIN_CLAUSE_CHARS {
+        if t.end != t.start + 1
+            || chars[t.start] != '，'
+            || nested(t.start)
+            || t.start < start + MIN_CLAUSE_CHARS
+        {
             continue;
         }
         let Some(next_index) = tokens[i + 1..]
             .iter()
-            .position(|n| !n.info.adverb)
+            .position(|n| !n.has(words::flag::ADVERB))
             .map(|p| i + 1 + p)
         else {
             continue;

@@ -38,8 +38,73 @@ fn pos_of(jieba: &Jieba, word: &str) -> Pos {
     match jieba.tag(word, true).as_slice() {
         [one] if one.word == word => Pos::from_tag(one.tag, word),
         // Cut differently when alone: a name or term jieba found in context.
-        _ if word.chars().any(|c| !c.is_ascii()) => Pos::Noun,
+        _ if !word.is_ascii() => Pos::Noun,
         _ => Pos::Latin,
+    }
+}
+
+/// Bits of [`WordInfo::flags`] (and [`super::units::Token::flags`]): which of the word's
+/// fields say anything, so that a stage skips the words with nothing for it without reading
+/// their info.
+pub mod flag {
+    pub const ACTOR: u16 = 1;
+    pub const PARTIES: u16 = 1 << 1;
+    pub const ROLE: u16 = 1 << 2;
+    /// A cue of its own, glued to an adverb, or at the tail of a compound.
+    pub const CUE: u16 = 1 << 3;
+    pub const CUE_PHRASE_START: u16 = 1 << 4;
+    pub const ORGANISATION_START: u16 = 1 << 5;
+    /// A keyword candidate with a content part of speech.
+    pub const KEYWORD: u16 = 1 << 6;
+    pub const TOPICS: u16 = 1 << 7;
+    pub const ADVERB: u16 = 1 << 8;
+    pub const KEEPS_MARKER_A_CUE: u16 = 1 << 9;
+}
+
+fn flags_of(info: &WordInfo) -> u16 {
+    let mut flags = 0;
+    let mut set = |on: bool, bit: u16| {
+        if on {
+            flags |= bit;
+        }
+    };
+    set(info.actor.is_some(), flag::ACTOR);
+    set(info.parties.is_some(), flag::PARTIES);
+    set(info.role.is_some(), flag::ROLE);
+    set(
+        info.cue.is_some() || info.glued_cue.is_some() || info.plain_tail.is_some(),
+        flag::CUE,
+    );
+    set(info.cue_phrase_start, flag::CUE_PHRASE_START);
+    set(info.organisation_start, flag::ORGANISATION_START);
+    set(
+        info.keyword_candidate && info.pos.is_content(),
+        flag::KEYWORD,
+    );
+    set(info.topics.is_some(), flag::TOPICS);
+    set(info.adverb, flag::ADVERB);
+    set(info.keeps_marker_a_cue, flag::KEEPS_MARKER_A_CUE);
+    flags
+}
+
+/// How a word goes into a unit's search terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchForm {
+    /// Punctuation and white space stay out.
+    #[default]
+    Skip,
+    AsIs,
+    /// Latin letters in upper case are indexed in lower case.
+    Lowercase,
+}
+
+fn search_form(pos: Pos, word: &str) -> SearchForm {
+    if pos == Pos::Punctuation || word.trim().is_empty() || word.contains(' ') {
+        SearchForm::Skip
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        SearchForm::Lowercase
+    } else {
+        SearchForm::AsIs
     }
 }
 
@@ -72,6 +137,14 @@ pub struct WordInfo {
     pub topics: Option<u32>,
     /// Two or more characters, not a stop word, not an actor word.
     pub keyword_candidate: bool,
+    /// A cue phrase may start at the word: a phrase runs through the word, or begins with it.
+    pub cue_phrase_start: bool,
+    /// An organisation's name may start at the word (as for cue phrases).
+    pub organisation_start: bool,
+    /// How the word goes into the search terms.
+    pub search: SearchForm,
+    /// [`flag`] bits.
+    pub flags: u16,
     /// Inverse document frequency in hundredths: `ln(REFERENCE_TOTAL / frequency)` from
     /// jieba's dictionary (see [`idf`]).
     pub idf: u16,
@@ -84,15 +157,26 @@ pub struct WordInfo {
 
 struct Cache {
     fingerprint: String,
-    infos: FxHashMap<Box<str>, WordInfo>,
+    /// Word → its number, which indexes `infos`.
+    ids: FxHashMap<Box<str>, u32>,
+    infos: Vec<WordInfo>,
+    /// One-character words of the Basic Multilingual Plane (punctuation, particles: nearly
+    /// half of all tokens) by code point: their number, found without hashing (`u32::MAX`:
+    /// not seen yet).
+    single: Vec<u32>,
     /// Entry 0 is empty.
     sub_words: Vec<Box<str>>,
 }
 
+/// Code points below this have a slot in [`Cache::single`].
+const SINGLE_SLOTS: usize = 0x1_0000;
+
 thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache {
         fingerprint: String::new(),
-        infos: FxHashMap::default(),
+        ids: FxHashMap::default(),
+        infos: Vec::new(),
+        single: Vec::new(),
         sub_words: vec![Box::from("")],
     });
 }
@@ -103,38 +187,78 @@ pub fn prepare(lex: &Lexicon) {
         let mut c = c.borrow_mut();
         if c.fingerprint != lex.fingerprint || c.infos.len() > MAX_CACHED_WORDS {
             c.fingerprint.clone_from(&lex.fingerprint);
+            c.ids.clear();
             c.infos.clear();
+            c.single.clear();
+            c.single.resize(SINGLE_SLOTS, u32::MAX);
             c.sub_words.truncate(1);
         }
     });
 }
 
-/// The info of every word, in order.
+/// The only character of a one-character word with a slot in [`Cache::single`].
+fn single_slot(word: &str) -> Option<usize> {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if (c as usize) < SINGLE_SLOTS => Some(c as usize),
+        _ => None,
+    }
+}
+
+/// The number and part of speech of every word, in order (see [`with_infos`]), working out the info of words
+/// not seen before.
 pub fn annotate<'w>(
     lex: &Lexicon,
     jieba: &Jieba,
     words: impl Iterator<Item = &'w str>,
-) -> Vec<WordInfo> {
+) -> Vec<(u32, Pos, u16)> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let c = &mut *c;
-        words
-            .map(|w| match c.infos.get(w) {
-                Some(info) => *info,
-                None => {
-                    let mut info = compute(lex, jieba, w, &mut c.sub_words);
-                    info.id = c.infos.len() as u32;
-                    c.infos.insert(Box::from(w), info);
-                    info
+        let Cache {
+            ids,
+            infos,
+            single,
+            sub_words,
+            ..
+        } = &mut *c;
+        let mut lookup = |w: &str| match ids.get(w) {
+            Some(&id) => id,
+            None => {
+                let id = infos.len() as u32;
+                let mut info = compute(lex, jieba, w, sub_words);
+                info.id = id;
+                infos.push(info);
+                ids.insert(Box::from(w), id);
+                id
+            }
+        };
+        let ids: Vec<u32> = words
+            .map(|w| match single_slot(w) {
+                Some(slot) if single[slot] != u32::MAX => single[slot],
+                Some(slot) => {
+                    let id = lookup(w);
+                    single[slot] = id;
+                    id
                 }
+                None => lookup(w),
+            })
+            .collect();
+        ids.into_iter()
+            .map(|id| {
+                let info = &infos[id as usize];
+                (id, info.pos, info.flags)
             })
             .collect()
     })
 }
 
-/// Runs `f` with the sub-word arena (indexed by [`WordInfo::sub_words`]).
-pub fn with_sub_words<R>(f: impl FnOnce(&[Box<str>]) -> R) -> R {
-    CACHE.with(|c| f(&c.borrow().sub_words))
+/// Runs `f` with the info of every word by number and the sub-word arena (indexed by
+/// [`WordInfo::sub_words`]).
+pub fn with_infos<R>(f: impl FnOnce(&[WordInfo], &[Box<str>]) -> R) -> R {
+    CACHE.with(|c| {
+        let c = c.borrow();
+        f(&c.infos, &c.sub_words)
+    })
 }
 
 /// Byte offsets of every char boundary of `word`, end included.
@@ -208,8 +332,14 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
         arena.push(sub.into_boxed_str());
         (arena.len() - 1) as u32
     };
-    WordInfo {
-        pos: pos_of(jieba, word),
+    let pos = pos_of(jieba, word);
+    let chars: Vec<char> = word.chars().collect();
+    let mut info = WordInfo {
+        flags: 0,
+        pos,
+        search: search_form(pos, word),
+        cue_phrase_start: lex.cue_phrases.may_match_from(&chars),
+        organisation_start: lex.organisation_names.may_match_from(&chars),
         cue,
         glued_cue,
         plain_tail,
@@ -224,5 +354,7 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
         idf: idf(jieba, word),
         sub_words,
         id: 0,
-    }
+    };
+    info.flags = flags_of(&info);
+    info
 }
