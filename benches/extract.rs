@@ -136,8 +136,9 @@ fn sentences(extractor: &Extractor, docs: &[ParsedDocument]) -> Vec<String> {
         .flat_map(|doc| {
             let analysis = normalize::AnalysisText::new(&doc.body, extractor.simplifier());
             units::sentences(&analysis, &doc.blocks, &extractor.lexicon().clutter)
-                .into_iter()
-                .map(|s| s.text)
+                .iter()
+                .map(|s| s.text.to_owned())
+                .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -58,7 +58,7 @@ pub fn cue_hits<'s>(lex: &Lexicon, sentence: &'s Tokenised) -> Vec<CueHit<'s>> {
         }
     };
     let chars = &sentence.sentence.chars;
-    let text = sentence.sentence.text.as_str();
+    let text = sentence.sentence.text;
     let bytes =
         |from: usize, to: usize| chars[from..to].iter().map(|c| c.len_utf8()).sum::<usize>();
     let tokens = &sentence.tokens;

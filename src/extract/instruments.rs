@@ -120,7 +120,7 @@ pub fn titles_and_names(lex: &Lexicon, chars: &[char]) -> Vec<Instrument> {
 /// Organisations named in a sentence (names start at a token boundary).
 pub fn organisations(lex: &Lexicon, sentence: &Tokenised) -> Vec<Hit<usize>> {
     lex.organisation_names.find_at(
-        &sentence.sentence.chars,
+        sentence.sentence.chars,
         sentence
             .tokens
             .iter()

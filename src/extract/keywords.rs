@@ -13,7 +13,7 @@
 //! that a two-character query (双边, 贸易) finds longer words.
 
 use super::units::{Clause, Token, Tokenised};
-use super::words::{SearchForm, flag};
+use super::words::flag;
 
 /// Keywords kept per unit.
 pub const MAX_KEYWORDS: usize = 8;
@@ -59,19 +59,21 @@ pub fn keywords(sentence: &Tokenised, clause: &Clause) -> Vec<String> {
 pub fn search_terms(sentence: &Tokenised, clause: &Clause) -> String {
     let mut terms = String::with_capacity((clause.end - clause.start) * 4);
     for t in sentence.tokens_in(clause.start, clause.end) {
-        let info = sentence.info(t);
-        match info.search {
-            SearchForm::Skip => continue,
-            _ if terms.is_empty() => {}
-            _ => terms.push(' '),
+        if !t.has(flag::SEARCHABLE) {
+            continue;
+        }
+        if !terms.is_empty() {
+            terms.push(' ');
         }
         let word = sentence.word(t);
-        if info.search == SearchForm::Lowercase {
+        if t.has(flag::LOWERCASE) {
             terms.push_str(&word.to_lowercase());
         } else {
             terms.push_str(word);
         }
-        terms.push_str(&sentence.sub_words[info.sub_words as usize]);
+        if t.has(flag::SUB_WORDS) {
+            terms.push_str(&sentence.sub_words[sentence.info(t).sub_words as usize]);
+        }
     }
     terms
 }

@@ -337,49 +337,71 @@ impl Extractor {
     /// Extracts every unit of a document. Deterministic: the same input gives the same output.
     pub fn extract(&self, doc: &DocumentInput<'_>) -> Extraction {
         words::prepare(&self.lexicon);
+        let segmented = self.segment(doc);
+        words::with_infos(|infos, sub_words| self.analyse(doc, &segmented, infos, sub_words))
+    }
+
+    /// Normalisation, sentences and tokens of one document.
+    fn segment(&self, doc: &DocumentInput<'_>) -> Segmented {
         let analysis = normalize::AnalysisText::new(doc.body, &self.simplifier);
         let sentences = units::sentences(&analysis, doc.blocks, &self.lexicon.clutter);
-        // Segment every sentence first, in one run, so that jieba's dictionary stays in cache.
-        let cuts: Vec<Vec<jieba_rs::Token>> = sentences
+        let tokens = sentences
             .iter()
-            .map(|s| self.jieba.cut(&s.text, true))
+            .map(|s| units::tokens(self.jieba.cut(s.text, true), &self.lexicon, &self.jieba))
             .collect();
-        let tokens: Vec<Vec<units::Token>> = cuts
-            .into_iter()
-            .map(|t| units::tokens(t, &self.lexicon, &self.jieba))
-            .collect();
-        words::with_infos(|infos, sub_words| {
-            let tokenised: Vec<units::Tokenised> = sentences
-                .into_iter()
-                .zip(tokens)
-                .map(|(sentence, tokens)| units::Tokenised {
-                    sentence,
-                    tokens,
-                    infos,
-                    sub_words,
-                })
-                .collect();
-            let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
-            let mut builder = Builder {
-                extractor: self,
-                doc,
-                analysis: &analysis,
-                parties: &parties,
-                units: Vec::new(),
-            };
-            for sentence in &tokenised {
-                builder.sentence(sentence);
-            }
-            Extraction {
-                parties: parties
-                    .iter()
-                    .map(|&i| self.lexicon.parties[i].code.clone())
-                    .collect(),
-                traditional: analysis.converted,
-                units: builder.units,
-            }
-        })
+        Segmented {
+            analysis,
+            sentences,
+            tokens,
+        }
     }
+
+    /// Everything after segmentation, for one document.
+    fn analyse(
+        &self,
+        doc: &DocumentInput<'_>,
+        seg: &Segmented,
+        infos: &[words::WordInfo],
+        sub_words: &[Box<str>],
+    ) -> Extraction {
+        let tokenised: Vec<units::Tokenised> = seg
+            .sentences
+            .iter()
+            .zip(&seg.tokens)
+            .map(|(sentence, tokens)| units::Tokenised {
+                sentence,
+                tokens,
+                infos,
+                sub_words,
+            })
+            .collect();
+        let parties = actors::document_parties(&self.lexicon, doc.title, &tokenised);
+        let mut builder = Builder {
+            extractor: self,
+            doc,
+            analysis: &seg.analysis,
+            parties: &parties,
+            units: Vec::new(),
+        };
+        for sentence in &tokenised {
+            builder.sentence(sentence);
+        }
+        Extraction {
+            parties: parties
+                .iter()
+                .map(|&i| self.lexicon.parties[i].code.clone())
+                .collect(),
+            traditional: seg.analysis.converted,
+            units: builder.units,
+        }
+    }
+}
+
+/// A document segmented, awaiting analysis.
+struct Segmented {
+    analysis: normalize::AnalysisText,
+    sentences: units::Sentences,
+    tokens: Vec<Vec<units::Token>>,
 }
 
 /// State carried from unit to unit while a document is extracted.

@@ -23,7 +23,8 @@ pub struct AnalysisText {
 
 impl AnalysisText {
     pub fn new(body: &str, simplifier: &Simplifier) -> Self {
-        let original: Vec<char> = body.chars().collect();
+        let mut original: Vec<char> = Vec::with_capacity(body.len() / 2);
+        original.extend(body.chars());
         let simplified = to_simplified(simplifier, body, original.len());
         let converted = simplified.as_ref().is_some_and(|s| *s != original);
         debug_assert!(
@@ -153,6 +154,12 @@ fn is_closing_quote(c: char) -> bool {
 
 fn normalise_punctuation(chars: &mut [char]) {
     for i in 0..chars.len() {
+        if !matches!(
+            chars[i],
+            ',' | ':' | ';' | '(' | ')' | '!' | '?' | '.' | '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ'
+        ) {
+            continue;
+        }
         let prev = i.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(i + 1).copied();
         let between_digits =

@@ -20,7 +20,15 @@ pub fn topic_of(
     organisations: &[Hit<usize>],
     context: Option<&str>,
 ) -> (String, Vec<String>) {
-    let mut scores = vec![0u32; lex.topics.len()];
+    // On the stack for any taxonomy of a usual size.
+    let mut small = [0u32; 32];
+    let mut large = Vec::new();
+    let scores: &mut [u32] = if lex.topics.len() <= small.len() {
+        &mut small[..lex.topics.len()]
+    } else {
+        large.resize(lex.topics.len(), 0);
+        &mut large
+    };
     for t in sentence
         .tokens_in(clause.start, clause.end)
         .filter(|t| t.has(flag::TOPICS))

@@ -15,24 +15,76 @@ use super::normalize::AnalysisText;
 use super::words::{self, WordInfo};
 use crate::ingest::{Block, BlockKind, Span};
 
-/// One sentence in compact form.
-#[derive(Debug, Clone)]
-pub struct Sentence {
+/// The compact form of a document's paragraphs, one buffer for all its sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Sentences {
+    /// Compact analysis characters.
+    chars: Vec<char>,
+    /// Body offset of every compact character.
+    map: Vec<u32>,
+    /// The sentences' text, one after another (what jieba segments).
+    text: String,
+    spans: Vec<SentenceSpan>,
+}
+
+/// Where one sentence lies in [`Sentences`].
+#[derive(Debug, Clone, Copy)]
+struct SentenceSpan {
+    block: usize,
+    /// Range in `chars` and `map`.
+    start: usize,
+    end: usize,
+    /// Range in `text`.
+    byte_start: usize,
+    byte_end: usize,
+    truncated: bool,
+    after_semicolon: bool,
+}
+
+impl Sentences {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Sentence<'_> {
+        let s = &self.spans[i];
+        Sentence {
+            block: s.block,
+            chars: &self.chars[s.start..s.end],
+            text: &self.text[s.byte_start..s.byte_end],
+            map: &self.map[s.start..s.end],
+            truncated: s.truncated,
+            after_semicolon: s.after_semicolon,
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Sentence<'_>> {
+        (0..self.spans.len()).map(|i| self.get(i))
+    }
+}
+
+/// One sentence in compact form, borrowed from [`Sentences`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence<'a> {
     /// Index of the paragraph block.
     pub block: usize,
     /// Compact analysis characters.
-    pub chars: Vec<char>,
+    pub chars: &'a [char],
     /// `chars` as a string (what jieba segments).
-    pub text: String,
+    pub text: &'a str,
     /// Body offset of every compact character.
-    pub map: Vec<usize>,
+    pub map: &'a [u32],
     /// The document's last sentence, cut off without final punctuation.
     pub truncated: bool,
     /// The sentence before it in the same paragraph ended with ；: it may continue it.
     pub after_semicolon: bool,
 }
 
-impl Sentence {
+impl Sentence<'_> {
     /// The body span covering compact characters `a..b` (empty, at `a`, when `b <= a`).
     pub fn body_span(&self, a: usize, b: usize) -> Span {
         let len = self.map.len();
@@ -41,12 +93,12 @@ impl Sentence {
         }
         let b = b.min(len);
         if b <= a {
-            let at = self.map[a.min(len - 1)];
+            let at = self.map[a.min(len - 1)] as usize;
             return Span { start: at, end: at };
         }
         Span {
-            start: self.map[a],
-            end: self.map[b - 1] + 1,
+            start: self.map[a] as usize,
+            end: self.map[b - 1] as usize + 1,
         }
     }
 }
@@ -130,8 +182,8 @@ impl Token {
 /// A sentence with its tokens, and the word table their numbers index.
 #[derive(Debug, Clone)]
 pub struct Tokenised<'w> {
-    pub sentence: Sentence,
-    pub tokens: Vec<Token>,
+    pub sentence: Sentence<'w>,
+    pub tokens: &'w [Token],
     pub infos: &'w [WordInfo],
     /// The sub-word arena ([`WordInfo::sub_words`]).
     pub sub_words: &'w [Box<str>],
@@ -280,28 +332,23 @@ fn is_timestamp_line(chars: &[char]) -> bool {
     has_date && has_clock
 }
 
-/// Compact paragraph text being assembled from segments.
-#[derive(Default)]
-struct Run {
-    chars: Vec<char>,
-    map: Vec<usize>,
-}
-
-impl Run {
-    fn push_segment(&mut self, analysis: &AnalysisText, span: Span) {
+impl Sentences {
+    /// Appends the compact form of a line segment to the current run, which starts at
+    /// `run_start` in `chars`.
+    fn push_segment(&mut self, run_start: usize, analysis: &AnalysisText, span: Span) {
         let end = span.end.min(analysis.chars.len());
         // Where the run of white space around `i` ends, found once per run.
-        let mut run_end = 0;
+        let mut space_end = 0;
         for i in span.start.min(end)..end {
             let c = analysis.chars[i];
             if c.is_whitespace() {
-                if run_end <= i {
-                    run_end = (i..end)
+                if space_end <= i {
+                    space_end = (i..end)
                         .find(|&k| !analysis.chars[k].is_whitespace())
                         .unwrap_or(end);
                 }
-                let prev = self.chars.last().copied();
-                let next = analysis.chars[..end].get(run_end);
+                let prev = self.chars[run_start..].last().copied();
+                let next = analysis.chars[..end].get(space_end);
                 let cjk = |c: char| !c.is_ascii();
                 let keep =
                     prev.is_some_and(|p| !cjk(p) && p != ' ') && next.is_some_and(|&n| !cjk(n));
@@ -312,23 +359,91 @@ impl Run {
             } else {
                 self.chars.push(c);
             }
-            self.map.push(i);
+            self.map.push(i as u32);
         }
     }
 
-    fn flush(&mut self, block: usize, out: &mut Vec<Sentence>) {
-        split_run(std::mem::take(self), block, out);
+    /// Splits the run `run_start..` of `chars` into sentences.
+    fn flush(&mut self, run_start: usize, block: usize) {
+        let chars = &self.chars[run_start..];
+        if chars.is_empty() {
+            return;
+        }
+        let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
+        let outside = |i: usize| depth.as_ref().is_none_or(|d| d[i] == 0);
+        // Sentence bounds in the run.
+        let mut bounds: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            if is_terminator(chars[i]) && outside(i) {
+                let mut j = i + 1;
+                while j < chars.len()
+                    && (is_terminator(chars[j]) || (is_closer(chars[j]) && outside(j)))
+                {
+                    j += 1;
+                }
+                bounds.push((start, j));
+                start = j;
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        bounds.push((start, chars.len()));
+        for (start, end) in bounds {
+            self.push_sentence(block, run_start + start, run_start + end);
+        }
+    }
+
+    fn push_sentence(&mut self, block: usize, start: usize, end: usize) {
+        let chars = &self.chars;
+        let mut s = start;
+        let mut e = end;
+        while s < e && chars[s].is_whitespace() {
+            s += 1;
+        }
+        while e > s && chars[e - 1].is_whitespace() {
+            e -= 1;
+        }
+        // A sentence of punctuation only carries nothing.
+        if !chars[s..e]
+            .iter()
+            .any(|&c| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()))
+        {
+            return;
+        }
+        let after_semicolon = self
+            .spans
+            .last()
+            .is_some_and(|p| p.block == block && chars[p.end - 1] == '；');
+        let byte_start = self.text.len();
+        self.text.extend(&chars[s..e]);
+        self.spans.push(SentenceSpan {
+            block,
+            start: s,
+            end: e,
+            byte_start,
+            byte_end: self.text.len(),
+            truncated: false,
+            after_semicolon,
+        });
     }
 }
 
 /// The sentences of every paragraph block, clutter lines left out.
-pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -> Vec<Sentence> {
-    let mut out = Vec::new();
+pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -> Sentences {
+    let mut out = Sentences {
+        chars: Vec::with_capacity(analysis.chars.len()),
+        map: Vec::with_capacity(analysis.chars.len()),
+        text: String::with_capacity(analysis.chars.len() * 3),
+        spans: Vec::new(),
+    };
     for (index, block) in blocks.iter().enumerate() {
         if block.kind != BlockKind::Paragraph {
             continue;
         }
-        let mut run = Run::default();
+        let mut run_start = out.chars.len();
         for segment in &block.segments {
             let seg_end = segment.end.min(analysis.chars.len());
             let seg = &analysis.chars[segment.start.min(seg_end)..seg_end];
@@ -345,80 +460,29 @@ pub fn sentences(analysis: &AnalysisText, blocks: &[Block], clutter: &Clutter) -
                 is_clutter(&seg[first..last.max(first)], clutter)
             };
             if clutter_line {
-                run.flush(index, &mut out);
+                out.flush(run_start, index);
+                run_start = out.chars.len();
             } else {
-                run.push_segment(analysis, *segment);
+                out.push_segment(run_start, analysis, *segment);
             }
         }
-        run.flush(index, &mut out);
+        out.flush(run_start, index);
     }
-    if let Some(last) = out.last_mut() {
-        let ends = last.chars.iter().rev().find(|c| !is_closer(**c)).copied();
+    if let Some(last) = out.spans.last() {
+        let chars = &out.chars[last.start..last.end];
+        let text = &out.text[last.byte_start..last.byte_end];
+        let ends = chars.iter().rev().find(|c| !is_closer(**c)).copied();
         let cut = match ends {
             Some(c) => !is_terminator(c) && c != '：',
             None => false,
-        } || last.text.ends_with("……")
-            || last.text.ends_with("...");
-        last.truncated = cut && last.chars.len() >= 8;
-    }
-    out
-}
-
-fn split_run(run: Run, block: usize, out: &mut Vec<Sentence>) {
-    let chars = &run.chars;
-    if chars.is_empty() {
-        return;
-    }
-    let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
-    let outside = |i: usize| depth.as_ref().is_none_or(|d| d[i] == 0);
-    let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        if is_terminator(chars[i]) && outside(i) {
-            let mut j = i + 1;
-            while j < chars.len()
-                && (is_terminator(chars[j]) || (is_closer(chars[j]) && outside(j)))
-            {
-                j += 1;
-            }
-            push_sentence(&run, block, start, j, out);
-            start = j;
-            i = j;
-        } else {
-            i += 1;
+        } || text.ends_with("……")
+            || text.ends_with("...");
+        let truncated = cut && chars.len() >= 8;
+        if let Some(last) = out.spans.last_mut() {
+            last.truncated = truncated;
         }
     }
-    push_sentence(&run, block, start, chars.len(), out);
-}
-
-fn push_sentence(run: &Run, block: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
-    let mut s = start;
-    let mut e = end;
-    while s < e && run.chars[s].is_whitespace() {
-        s += 1;
-    }
-    while e > s && run.chars[e - 1].is_whitespace() {
-        e -= 1;
-    }
-    // A sentence of punctuation only carries nothing.
-    if !run.chars[s..e]
-        .iter()
-        .any(|&c| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()))
-    {
-        return;
-    }
-    let chars = run.chars[s..e].to_vec();
-    let after_semicolon = out
-        .last()
-        .is_some_and(|p| p.block == block && p.chars.last() == Some(&'；'));
-    out.push(Sentence {
-        block,
-        text: chars.iter().collect(),
-        chars,
-        map: run.map[s..e].to_vec(),
-        truncated: false,
-        after_semicolon,
-    });
+    out
 }
 
 /// A clause: compact char range of its sentence; `continuation` when it opens with a
@@ -445,7 +509,45 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
     let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
     let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
-    let tokens = &sentence.tokens;
+    let tokens = sentence.tokens;
+    let openers: Vec<usize> = hits
+        .iter()
+        .filter(|h| match h.tier {
+            Tier::Head => h.cue_kind != CueKind::Background,
+            Tier::Hedge => true,
+            Tier::Plain => false,
+        })
+        .map(|h| h.start)
+        .collect();
+    // A comma at token `i` (outside brackets) where a new statement may begin: the index of
+    // the token after it, and whether that token is a connective.
+    let split_point = |i: usize, t: &Token| -> Option<(usize, bool)> {
+        if t.end != t.start + 1 || chars[t.start] != '，' || nested(t.start) {
+            return None;
+        }
+        let next = tokens[i + 1..]
+            .iter()
+            .find(|n| !n.has(words::flag::ADVERB))?;
+        let first = tokens.get(i + 1)?;
+        if chars.len() - first.start < MIN_CLAUSE_CHARS {
+            return None;
+        }
+        let connective = CONNECTIVES.contains(&sentence.word(first));
+        let opens_statement = openers.binary_search(&next.start).is_ok();
+        (connective || opens_statement).then_some((i + 1, connective))
+    };
+    // Most sentences have no such comma: one clause, nothing more to prepare.
+    if !tokens
+        .iter()
+        .enumerate()
+        .any(|(i, t)| t.start >= MIN_CLAUSE_CHARS && split_point(i, t).is_some())
+    {
+        return vec![Clause {
+            start: 0,
+            end: chars.len(),
+            continuation: sentence.sentence.after_semicolon,
+        }];
+    }
     // Everything the loop asks about the part before a comma, prepared once (a sentence may
     // be long and have many commas).
     let mut head_covered = vec![false; chars.len()];
@@ -473,44 +575,18 @@ pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
         })
         .map(|h| (h.start, h.end))
         .collect();
-    let openers: Vec<usize> = hits
-        .iter()
-        .filter(|h| match h.tier {
-            Tier::Head => h.cue_kind != CueKind::Background,
-            Tier::Hedge => true,
-            Tier::Plain => false,
-        })
-        .map(|h| h.start)
-        .collect();
     let mut out = Vec::new();
     let mut start = 0;
     let mut start_token = 0;
     let mut continuation = sentence.sentence.after_semicolon;
     for (i, t) in tokens.iter().enumerate() {
-        if t.end != t.start + 1
-            || chars[t.start] != '，'
-            || nested(t.start)
-            || t.start < start + MIN_CLAUSE_CHARS
-        {
+        if t.start < start + MIN_CLAUSE_CHARS {
             continue;
         }
-        let Some(next_index) = tokens[i + 1..]
-            .iter()
-            .position(|n| !n.has(words::flag::ADVERB))
-            .map(|p| i + 1 + p)
-        else {
+        let Some((first_index, connective)) = split_point(i, t) else {
             continue;
         };
-        let first = &tokens[i + 1];
-        let next = &tokens[next_index];
-        if chars.len() - first.start < MIN_CLAUSE_CHARS {
-            continue;
-        }
-        let connective = CONNECTIVES.contains(&sentence.word(first));
-        let opens_statement = openers.binary_search(&next.start).is_ok();
-        if !(connective || opens_statement) {
-            continue;
-        }
+        let first = &tokens[first_index];
         let p = predicates.partition_point(|&(s, _)| s < start);
         let has_predicate = predicates
             .get(p)
@@ -559,8 +635,8 @@ mod tests {
     fn texts(body: &str) -> Vec<String> {
         let a = AnalysisText::new(body, &Simplifier::new());
         sentences(&a, &block(body), &clutter())
-            .into_iter()
-            .map(|s| s.text)
+            .iter()
+            .map(|s| s.text.to_owned())
             .collect()
     }
 
@@ -595,7 +671,8 @@ mod tests {
     fn wrapped_lines_join_and_offsets_point_into_the_body() {
         let body = "双方同意，将继续加强中哈务\n实合作的有效平台。";
         let a = AnalysisText::new(body, &Simplifier::new());
-        let s = &sentences(&a, &block(body), &clutter())[0];
+        let all = sentences(&a, &block(body), &clutter());
+        let s = all.get(0);
         assert_eq!(s.text, "双方同意，将继续加强中哈务实合作的有效平台。");
         let span = s.body_span(12, 14);
         assert_eq!(a.body_slice(span), "务\n实");
@@ -615,8 +692,8 @@ mod tests {
         );
         let body: String = a.body.iter().collect();
         let s = sentences(&a, &block(&body), &clutter());
-        assert!(!s[0].truncated);
-        assert!(s[1].truncated);
+        assert!(!s.get(0).truncated);
+        assert!(s.get(1).truncated);
     }
 
     #[test]

@@ -59,6 +59,12 @@ pub mod flag {
     pub const TOPICS: u16 = 1 << 7;
     pub const ADVERB: u16 = 1 << 8;
     pub const KEEPS_MARKER_A_CUE: u16 = 1 << 9;
+    /// Goes into the search terms.
+    pub const SEARCHABLE: u16 = 1 << 10;
+    /// Goes into the search terms in lower case.
+    pub const LOWERCASE: u16 = 1 << 11;
+    /// Has dictionary words inside it, indexed for search too.
+    pub const SUB_WORDS: u16 = 1 << 12;
 }
 
 fn flags_of(info: &WordInfo) -> u16 {
@@ -84,6 +90,9 @@ fn flags_of(info: &WordInfo) -> u16 {
     set(info.topics.is_some(), flag::TOPICS);
     set(info.adverb, flag::ADVERB);
     set(info.keeps_marker_a_cue, flag::KEEPS_MARKER_A_CUE);
+    set(info.search != SearchForm::Skip, flag::SEARCHABLE);
+    set(info.search == SearchForm::Lowercase, flag::LOWERCASE);
+    set(info.sub_words != 0, flag::SUB_WORDS);
     flags
 }
 
