@@ -342,7 +342,7 @@ impl Extractor {
     }
 
     /// Normalisation, sentences and tokens of one document.
-    fn segment(&self, doc: &DocumentInput<'_>) -> Segmented {
+    fn segment<'b>(&self, doc: &DocumentInput<'b>) -> Segmented<'b> {
         let analysis = normalize::AnalysisText::new(doc.body, &self.simplifier);
         let sentences = units::sentences(&analysis, doc.blocks, &self.lexicon.clutter);
         let tokens = sentences
@@ -360,7 +360,7 @@ impl Extractor {
     fn analyse(
         &self,
         doc: &DocumentInput<'_>,
-        seg: &Segmented,
+        seg: &Segmented<'_>,
         infos: &[words::WordInfo],
         sub_words: &[Box<str>],
     ) -> Extraction {
@@ -398,8 +398,8 @@ impl Extractor {
 }
 
 /// A document segmented, awaiting analysis.
-struct Segmented {
-    analysis: normalize::AnalysisText,
+struct Segmented<'b> {
+    analysis: normalize::AnalysisText<'b>,
     sentences: units::Sentences,
     tokens: Vec<Vec<units::Token>>,
 }
@@ -408,7 +408,7 @@ struct Segmented {
 struct Builder<'a> {
     extractor: &'a Extractor,
     doc: &'a DocumentInput<'a>,
-    analysis: &'a normalize::AnalysisText,
+    analysis: &'a normalize::AnalysisText<'a>,
     parties: &'a [usize],
     units: Vec<Unit>,
 }
@@ -551,7 +551,7 @@ impl Builder<'_> {
             block: s.block as u32,
             span: body_span,
             sentence: s.body_span(0, s.chars.len()),
-            text: self.analysis.body_slice(body_span),
+            text: self.analysis.body_slice(body_span).to_owned(),
             analysis_text: clause_text,
             kind: class.kind,
             modality: class.modality,

@@ -12,40 +12,46 @@ use crate::ingest::Span;
 
 /// The body and its analysis form, both as characters.
 #[derive(Debug, Clone)]
-pub struct AnalysisText {
+pub struct AnalysisText<'b> {
     /// The body, verbatim.
-    pub body: Vec<char>,
-    /// Same length as `body`.
+    pub body: &'b str,
+    /// The analysis form of every body character.
     pub chars: Vec<char>,
+    /// Byte offset in `body` of every character, and of the end.
+    byte_at: Vec<u32>,
     /// Some characters were converted from traditional to simplified.
     pub converted: bool,
 }
 
-impl AnalysisText {
-    pub fn new(body: &str, simplifier: &Simplifier) -> Self {
-        let mut original: Vec<char> = Vec::with_capacity(body.len() / 2);
-        original.extend(body.chars());
-        let simplified = to_simplified(simplifier, body, original.len());
-        let converted = simplified.as_ref().is_some_and(|s| *s != original);
-        debug_assert!(
-            simplified
-                .as_ref()
-                .is_none_or(|s| s.len() == original.len())
-        );
-        let mut chars = simplified.unwrap_or_else(|| original.clone());
+impl<'b> AnalysisText<'b> {
+    pub fn new(body: &'b str, simplifier: &Simplifier) -> Self {
+        let mut chars: Vec<char> = Vec::with_capacity(body.len() / 2);
+        let mut byte_at: Vec<u32> = Vec::with_capacity(body.len() / 2 + 1);
+        for (b, c) in body.char_indices() {
+            chars.push(c);
+            byte_at.push(b as u32);
+        }
+        byte_at.push(body.len() as u32);
+        let mut converted = false;
+        if let Some(simplified) = to_simplified(simplifier, body, chars.len()) {
+            debug_assert_eq!(simplified.len(), chars.len());
+            converted = simplified != chars;
+            chars = simplified;
+        }
         normalise_punctuation(&mut chars);
         Self {
-            body: original,
+            body,
             chars,
+            byte_at,
             converted,
         }
     }
 
     /// The verbatim body text of a span.
-    pub fn body_slice(&self, span: Span) -> String {
-        self.body[span.start.min(self.body.len())..span.end.min(self.body.len())]
-            .iter()
-            .collect()
+    pub fn body_slice(&self, span: Span) -> &'b str {
+        let n = self.chars.len();
+        let (start, end) = (span.start.min(n), span.end.min(n));
+        &self.body[self.byte_at[start] as usize..self.byte_at[end.max(start)] as usize]
     }
 }
 
@@ -202,7 +208,7 @@ mod tests {
         let body = "雙方將繼續加強在聯合國、上海合作組織框架內的協調與合作。";
         let a = AnalysisText::new(body, &Simplifier::new());
         assert!(a.converted);
-        assert_eq!(a.chars.len(), a.body.len());
+        assert_eq!(a.chars.len(), a.body.chars().count());
         assert_eq!(
             a.chars.iter().collect::<String>(),
             "双方将继续加强在联合国、上海合作组织框架内的协调与合作。"

@@ -690,7 +690,7 @@ mod tests {
             "双方同意加强合作。双方将继续推动两国在能源领域的",
             &Simplifier::new(),
         );
-        let body: String = a.body.iter().collect();
+        let body = a.body.to_owned();
         let s = sentences(&a, &block(&body), &clutter());
         assert!(!s.get(0).truncated);
         assert!(s.get(1).truncated);
