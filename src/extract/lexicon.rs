@@ -734,6 +734,24 @@ mod tests {
     }
 
     #[test]
+    fn gazetteer_keeps_the_first_value_and_knows_where_phrases_may_start() {
+        let mut g = Gazetteer::default();
+        g.insert("上海合作组织", 1);
+        g.insert("上海合作组织", 2);
+        g.insert("欧亚经济联盟", 3);
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(g.longest_at(&chars("上海合作组织成员国"), 0), Some((6, 1)));
+        assert_eq!(g.longest_at(&chars("上海市"), 0), None);
+        // A word a phrase runs through, a word holding a whole phrase, and words that
+        // leave every phrase.
+        assert!(g.may_match_from(&chars("上海")));
+        assert!(g.may_match_from(&chars("上海合作组织峰会")));
+        assert!(!g.may_match_from(&chars("上海市")));
+        assert!(!g.may_match_from(&chars("合作")));
+        assert!(!g.may_match_from(&[]));
+    }
+
+    #[test]
     fn embedded_lexicon_loads_and_indexes() {
         let lex = Lexicon::load(&LexiconSource::Embedded).expect("embedded lexicon");
         assert_eq!(lex.actor_words.get("双方"), Some(&ActorRef::Both));

@@ -217,6 +217,22 @@ mod tests {
     }
 
     #[test]
+    fn only_lines_with_traditional_characters_are_converted() {
+        let simplifier = Simplifier::new();
+        // Characters that some rule changes are triggers; simplified ones are not.
+        assert!(simplifier.contains('雙') && simplifier.contains('國'));
+        assert!(!simplifier.contains('双') && !simplifier.contains('国'));
+        let body = "双方同意加强合作，(见附件)。\n兩國將繼續發展關係。\n";
+        let a = AnalysisText::new(body, &simplifier);
+        assert!(a.converted);
+        assert_eq!(
+            a.chars.iter().collect::<String>(),
+            "双方同意加强合作，（见附件）。\n两国将继续发展关系。\n"
+        );
+        assert_eq!(a.body_slice(Span { start: 16, end: 18 }), "兩國");
+    }
+
+    #[test]
     fn simplified_text_is_not_marked_converted() {
         assert!(!AnalysisText::new("双方将继续加强合作。", &Simplifier::new()).converted);
     }

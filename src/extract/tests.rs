@@ -587,6 +587,17 @@ fn extraction_is_deterministic_and_searchable() {
 }
 
 #[test]
+fn keywords_put_rare_words_before_common_ones() {
+    let ex = extract_text("双方同意扩大光伏组件贸易。");
+    let keywords = &ex.units[0].keywords;
+    let at = |w: &str| keywords.iter().position(|k| k == w);
+    // 光伏 is rare in jieba's reference corpus, 贸易 an everyday word.
+    let rare = at("光伏").expect("the rare word is a keyword");
+    let common = at("贸易").expect("the common word is a keyword too");
+    assert!(rare < common, "{keywords:?}");
+}
+
+#[test]
 fn long_sentences_and_tokens_cost_about_linear_time() {
     // One sentence of many commas each opening a cue (the clause splitter's worst case), and
     // one token of many digits (sub-word enumeration's). Timing ratios within one run, not
