@@ -12,15 +12,11 @@
 //! tokens of three or more characters (贸易额 → 贸易额, 贸易), as jieba's search mode does, so
 //! that a two-character query (双边, 贸易) finds longer words.
 
-use super::units::{Clause, Token, Tokenised};
+use super::units::{Clause, Tokenised};
 use super::words::flag;
 
 /// Keywords kept per unit.
 pub const MAX_KEYWORDS: usize = 8;
-
-fn is_keyword(t: &Token) -> bool {
-    t.has(flag::KEYWORD)
-}
 
 /// A clause's keywords, highest TF-IDF first (ties in text order).
 pub fn keywords(sentence: &Tokenised, clause: &Clause) -> Vec<String> {
@@ -33,7 +29,7 @@ pub fn keywords(sentence: &Tokenised, clause: &Clause) -> Vec<String> {
     // In order of first occurrence, so that a stable sort leaves ties in text order.
     let mut words: Vec<Candidate> = Vec::new();
     for t in sentence.tokens_in(clause.start, clause.end) {
-        if !is_keyword(t) {
+        if !t.has(flag::KEYWORD) {
             continue;
         }
         match words.iter_mut().find(|w| w.id == t.id) {

@@ -629,21 +629,22 @@ impl Lexicon {
                 }
             }
         }
-        let prefixes: Vec<String> = self
+        let mut prefixes = Gazetteer::default();
+        for name in self
             .parties
             .iter()
-            .flat_map(|p| p.names.iter().cloned())
-            .chain(self.collective.iter().cloned())
+            .flat_map(|p| &p.names)
+            .chain(&self.collective)
             .chain(
                 self.actor_words
                     .iter()
                     .filter(|(_, r)| matches!(r, ActorRef::Pair(..)))
-                    .map(|(w, _)| w.clone()),
+                    .map(|(w, _)| w),
             )
-            .collect();
-        for p in &prefixes {
-            self.party_prefix_index.insert(p, ());
+        {
+            prefixes.insert(name, ());
         }
+        self.party_prefix_index = prefixes;
         for (w, r) in &self.actor_words {
             if matches!(r, ActorRef::Party(_) | ActorRef::Pair(..)) {
                 self.party_names.insert(w, *r);

@@ -514,19 +514,19 @@ impl Builder<'_> {
         let targets = quantity::find_targets(&clause_text)
             .into_iter()
             .map(|t| {
-                let q = &t.quantity;
+                let q = t.quantity;
                 let span = to_body(q.start, q.end);
                 TargetValue {
-                    metric: t.metric.clone(),
+                    metric: t.metric,
                     kind: q.kind,
                     amount: q.value,
                     high: q.high,
-                    unit: q.unit.clone(),
                     currency: (q.kind == quantity::QuantityKind::Money).then(|| q.unit.clone()),
+                    unit: q.unit,
                     comparator: q.comparator,
                     direction: t.direction,
                     deadline: timing.deadline,
-                    text: q.text.clone(),
+                    text: q.text,
                     start: span.start,
                     end: span.end,
                 }

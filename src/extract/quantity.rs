@@ -608,7 +608,7 @@ const CHINESE_NUMERALS: &[char] = &[
 const CANDIDATES: CharSet = CharSet::EMPTY
     .with_digits()
     .with_all(CHINESE_NUMERALS)
-    .with_all(&['人', '美', '欧', '港', '日', '卢', '坚']);
+    .with_all(&CURRENCY_EDGES.0);
 
 /// May a quantity start at `c`?
 #[inline]

@@ -325,8 +325,6 @@ struct Found {
     until: Option<PartialDate>,
     every: Option<u32>,
     unit: Option<PeriodUnit>,
-    /// May be part of a name (dates, deadlines, periods).
-    nameable: bool,
 }
 
 impl Found {
@@ -339,14 +337,12 @@ impl Found {
             until: None,
             every: None,
             unit: None,
-            nameable: false,
         }
     }
 
     fn dated(start: usize, end: usize, kind: TimeKind, date: PartialDate) -> Self {
         Self {
             date: Some(date),
-            nameable: true,
             ..Self::new(start, end, kind)
         }
     }
@@ -857,7 +853,8 @@ pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
                     until: f.until,
                     every: f.every,
                     unit: f.unit,
-                    in_name: f.nameable && in_name(&chars, f.start, f.end),
+                    // Only dated expressions (dates, deadlines, periods) can be part of a name.
+                    in_name: f.date.is_some() && in_name(&chars, f.start, f.end),
                 });
             }
             None => i += 1,

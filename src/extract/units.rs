@@ -42,14 +42,6 @@ struct SentenceSpan {
 }
 
 impl Sentences {
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
     pub fn get(&self, i: usize) -> Sentence<'_> {
         let s = &self.spans[i];
         Sentence {
@@ -269,6 +261,11 @@ fn is_closer(c: char) -> bool {
     opener_of(c).is_some() || c == '"' || c == '\''
 }
 
+/// [`depths`], or `None` when there is no opening mark at all (every depth 0).
+fn nesting(chars: &[char]) -> Option<Vec<u16>> {
+    chars.iter().copied().any(is_opener).then(|| depths(chars))
+}
+
 /// Bracket depth at every char, counting only pairs that close.
 pub fn depths(chars: &[char]) -> Vec<u16> {
     let mut delta = vec![0i32; chars.len() + 1];
@@ -369,7 +366,7 @@ impl Sentences {
         if chars.is_empty() {
             return;
         }
-        let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
+        let depth = nesting(chars);
         let outside = |i: usize| depth.as_ref().is_none_or(|d| d[i] == 0);
         // Sentence bounds in the run.
         let mut bounds: Vec<(usize, usize)> = Vec::new();
@@ -507,7 +504,7 @@ const MIN_STATEMENT_CHARS: usize = 3;
 /// its subject and that cue (so "双方认为，…" stays whole).
 pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
-    let depth = chars.iter().copied().any(is_opener).then(|| depths(chars));
+    let depth = nesting(chars);
     let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
     let tokens = sentence.tokens;
     let openers: Vec<usize> = hits

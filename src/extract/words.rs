@@ -23,7 +23,7 @@ pub const REFERENCE_TOTAL: f64 = 60_101_967.0;
 /// `ln(REFERENCE_TOTAL / frequency)` in hundredths, where the frequency is jieba's own for a
 /// dictionary word and, for a word it does not know, the joint frequency of the parts it cuts
 /// into ([`Jieba::suggest_freq`]), so a new name weighs like a rare word.
-pub fn idf(jieba: &Jieba, word: &str) -> u16 {
+fn idf(jieba: &Jieba, word: &str) -> u16 {
     let freq = jieba.suggest_freq(word).max(1) as f64;
     ((REFERENCE_TOTAL / freq).ln().max(0.0) * 100.0).round() as u16
 }
@@ -43,78 +43,33 @@ fn pos_of(jieba: &Jieba, word: &str) -> Pos {
     }
 }
 
-/// Bits of [`WordInfo::flags`] (and [`super::units::Token::flags`]): which of the word's
-/// fields say anything, so that a stage skips the words with nothing for it without reading
-/// their info.
+/// Bits of [`WordInfo::flags`] (copied into [`super::units::Token::flags`]): what the word is,
+/// and which of its fields say anything, so that a stage skips the words with nothing for it
+/// without reading their info.
 pub mod flag {
     pub const ACTOR: u16 = 1;
     pub const PARTIES: u16 = 1 << 1;
     pub const ROLE: u16 = 1 << 2;
     /// A cue of its own, glued to an adverb, or at the tail of a compound.
     pub const CUE: u16 = 1 << 3;
+    /// A cue phrase may start at the word: a phrase runs through the word, or begins with it.
     pub const CUE_PHRASE_START: u16 = 1 << 4;
+    /// An organisation's name may start at the word (as for cue phrases).
     pub const ORGANISATION_START: u16 = 1 << 5;
-    /// A keyword candidate with a content part of speech.
+    /// Two or more characters of a content part of speech, not a stop word, not an actor word.
     pub const KEYWORD: u16 = 1 << 6;
     pub const TOPICS: u16 = 1 << 7;
+    /// May stand between a comma and a clause's cue.
     pub const ADVERB: u16 = 1 << 8;
+    /// After an object marker, this word keeps the marker a cue (a cue word, or a word
+    /// opening with an adverb: 将大力…, 将充分发挥…).
     pub const KEEPS_MARKER_A_CUE: u16 = 1 << 9;
-    /// Goes into the search terms.
+    /// Goes into the search terms (punctuation and white space do not).
     pub const SEARCHABLE: u16 = 1 << 10;
-    /// Goes into the search terms in lower case.
+    /// Goes into the search terms in lower case (it has upper-case Latin letters).
     pub const LOWERCASE: u16 = 1 << 11;
     /// Has dictionary words inside it, indexed for search too.
     pub const SUB_WORDS: u16 = 1 << 12;
-}
-
-fn flags_of(info: &WordInfo) -> u16 {
-    let mut flags = 0;
-    let mut set = |on: bool, bit: u16| {
-        if on {
-            flags |= bit;
-        }
-    };
-    set(info.actor.is_some(), flag::ACTOR);
-    set(info.parties.is_some(), flag::PARTIES);
-    set(info.role.is_some(), flag::ROLE);
-    set(
-        info.cue.is_some() || info.glued_cue.is_some() || info.plain_tail.is_some(),
-        flag::CUE,
-    );
-    set(info.cue_phrase_start, flag::CUE_PHRASE_START);
-    set(info.organisation_start, flag::ORGANISATION_START);
-    set(
-        info.keyword_candidate && info.pos.is_content(),
-        flag::KEYWORD,
-    );
-    set(info.topics.is_some(), flag::TOPICS);
-    set(info.adverb, flag::ADVERB);
-    set(info.keeps_marker_a_cue, flag::KEEPS_MARKER_A_CUE);
-    set(info.search != SearchForm::Skip, flag::SEARCHABLE);
-    set(info.search == SearchForm::Lowercase, flag::LOWERCASE);
-    set(info.sub_words != 0, flag::SUB_WORDS);
-    flags
-}
-
-/// How a word goes into a unit's search terms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SearchForm {
-    /// Punctuation and white space stay out.
-    #[default]
-    Skip,
-    AsIs,
-    /// Latin letters in upper case are indexed in lower case.
-    Lowercase,
-}
-
-fn search_form(pos: Pos, word: &str) -> SearchForm {
-    if pos == Pos::Punctuation || word.trim().is_empty() || word.contains(' ') {
-        SearchForm::Skip
-    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        SearchForm::Lowercase
-    } else {
-        SearchForm::AsIs
-    }
 }
 
 /// Everything the stages need to know about a word.
@@ -122,6 +77,8 @@ fn search_form(pos: Pos, word: &str) -> SearchForm {
 pub struct WordInfo {
     /// Coarse part of speech.
     pub pos: Pos,
+    /// [`flag`] bits: what the word is, and which of the fields below say anything.
+    pub flags: u16,
     /// Cue group of the word itself.
     pub cue: Option<u16>,
     /// An adverb glued to a cue (积极支持): (adverb length in chars, cue group).
@@ -130,11 +87,6 @@ pub struct WordInfo {
     pub plain_tail: Option<(u8, u16)>,
     /// 将 / 把: marks an object when a noun follows.
     pub object_marker: bool,
-    /// After an object marker, this word keeps the marker a cue (a cue word, or a word
-    /// opening with an adverb: 将大力…, 将充分发挥…).
-    pub keeps_marker_a_cue: bool,
-    /// May stand between a comma and a clause's cue.
-    pub adverb: bool,
     /// The word itself names an actor (party, pair, all parties, role).
     pub actor: Option<ActorRef>,
     /// Parties named by the word or its longest prefix of two or more characters (两国元首 →
@@ -144,24 +96,12 @@ pub struct WordInfo {
     pub role: Option<u16>,
     /// Index into [`Lexicon::topic_lists`].
     pub topics: Option<u32>,
-    /// Two or more characters, not a stop word, not an actor word.
-    pub keyword_candidate: bool,
-    /// A cue phrase may start at the word: a phrase runs through the word, or begins with it.
-    pub cue_phrase_start: bool,
-    /// An organisation's name may start at the word (as for cue phrases).
-    pub organisation_start: bool,
-    /// How the word goes into the search terms.
-    pub search: SearchForm,
-    /// [`flag`] bits.
-    pub flags: u16,
     /// Inverse document frequency in hundredths: `ln(REFERENCE_TOTAL / frequency)` from
     /// jieba's dictionary (see [`idf`]).
     pub idf: u16,
     /// Index into the thread's sub-word arena: the dictionary words strictly inside the word,
     /// as " 贸易" for 贸易额 (0: none).
     pub sub_words: u32,
-    /// The word's number in this thread's cache: equal words, equal ids (within a document).
-    pub id: u32,
 }
 
 struct Cache {
@@ -214,8 +154,8 @@ fn single_slot(word: &str) -> Option<usize> {
     }
 }
 
-/// The number and part of speech of every word, in order (see [`with_infos`]), working out the info of words
-/// not seen before.
+/// The number, part of speech and flags of every word, in order (the number indexes the
+/// table of [`with_infos`]), working out the info of words not seen before.
 pub fn annotate<'w>(
     lex: &Lexicon,
     jieba: &Jieba,
@@ -223,42 +163,36 @@ pub fn annotate<'w>(
 ) -> Vec<(u32, Pos, u16)> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let Cache {
-            ids,
-            infos,
-            single,
-            sub_words,
-            ..
-        } = &mut *c;
-        let mut lookup = |w: &str| match ids.get(w) {
-            Some(&id) => id,
-            None => {
-                let id = infos.len() as u32;
-                let mut info = compute(lex, jieba, w, sub_words);
-                info.id = id;
-                infos.push(info);
-                ids.insert(Box::from(w), id);
-                id
-            }
-        };
-        let ids: Vec<u32> = words
-            .map(|w| match single_slot(w) {
-                Some(slot) if single[slot] != u32::MAX => single[slot],
-                Some(slot) => {
-                    let id = lookup(w);
-                    single[slot] = id;
-                    id
-                }
-                None => lookup(w),
-            })
-            .collect();
-        ids.into_iter()
-            .map(|id| {
-                let info = &infos[id as usize];
+        words
+            .map(|w| {
+                let id = match single_slot(w) {
+                    Some(slot) if c.single[slot] != u32::MAX => c.single[slot],
+                    Some(slot) => {
+                        let id = c.number(lex, jieba, w);
+                        c.single[slot] = id;
+                        id
+                    }
+                    None => c.number(lex, jieba, w),
+                };
+                let info = &c.infos[id as usize];
                 (id, info.pos, info.flags)
             })
             .collect()
     })
+}
+
+impl Cache {
+    /// The word's number, working out its info when it is new.
+    fn number(&mut self, lex: &Lexicon, jieba: &Jieba, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.infos.len() as u32;
+        let info = compute(lex, jieba, word, &mut self.sub_words);
+        self.infos.push(info);
+        self.ids.insert(Box::from(word), id);
+        id
+    }
 }
 
 /// Runs `f` with the info of every word by number and the sub-word arena (indexed by
@@ -343,27 +277,58 @@ fn compute(lex: &Lexicon, jieba: &Jieba, word: &str, arena: &mut Vec<Box<str>>) 
     };
     let pos = pos_of(jieba, word);
     let chars: Vec<char> = word.chars().collect();
-    let mut info = WordInfo {
-        flags: 0,
+    let topics = lex.topic_words.get(word).copied();
+    let indexed = !(pos == Pos::Punctuation || word.trim().is_empty() || word.contains(' '));
+    let mut flags = 0;
+    for (on, bit) in [
+        (actor.is_some(), flag::ACTOR),
+        (parties.is_some(), flag::PARTIES),
+        (role.is_some(), flag::ROLE),
+        (
+            cue.is_some() || glued_cue.is_some() || plain_tail.is_some(),
+            flag::CUE,
+        ),
+        (
+            lex.cue_phrases.may_match_from(&chars),
+            flag::CUE_PHRASE_START,
+        ),
+        (
+            lex.organisation_names.may_match_from(&chars),
+            flag::ORGANISATION_START,
+        ),
+        (
+            n >= 2 && pos.is_content() && !lex.stopwords.contains(word) && actor.is_none(),
+            flag::KEYWORD,
+        ),
+        (topics.is_some(), flag::TOPICS),
+        (lex.adverbs.contains(word), flag::ADVERB),
+        (
+            cue.is_some() || starts_with_adverb,
+            flag::KEEPS_MARKER_A_CUE,
+        ),
+        (indexed, flag::SEARCHABLE),
+        (
+            indexed && word.bytes().any(|b| b.is_ascii_uppercase()),
+            flag::LOWERCASE,
+        ),
+        (sub_words != 0, flag::SUB_WORDS),
+    ] {
+        if on {
+            flags |= bit;
+        }
+    }
+    WordInfo {
         pos,
-        search: search_form(pos, word),
-        cue_phrase_start: lex.cue_phrases.may_match_from(&chars),
-        organisation_start: lex.organisation_names.may_match_from(&chars),
+        flags,
         cue,
         glued_cue,
         plain_tail,
         object_marker: lex.object_markers.contains(word),
-        keeps_marker_a_cue: cue.is_some() || starts_with_adverb,
-        adverb: lex.adverbs.contains(word),
         actor,
         parties,
         role,
-        topics: lex.topic_words.get(word).copied(),
-        keyword_candidate: n >= 2 && !lex.stopwords.contains(word) && actor.is_none(),
+        topics,
         idf: idf(jieba, word),
         sub_words,
-        id: 0,
-    };
-    info.flags = flags_of(&info);
-    info
+    }
 }

@@ -65,6 +65,7 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn new(u: &'a Unit) -> Self {
+        let terms: Vec<&str> = u.terms.split(' ').filter(|t| !t.is_empty()).collect();
         Self {
             span_start: u.span.start,
             span_end: u.span.end,
@@ -82,8 +83,8 @@ impl<'a> Row<'a> {
             deadline: u.attributes.timing.deadline.map(period_end),
             keys: u.keys(),
             keywords: &u.keywords,
-            terms: u.terms.split(' ').filter(|t| !t.is_empty()).collect(),
-            search: tsvector_literal(u.terms.split(' ')),
+            search: tsvector_literal(terms.iter().copied()),
+            terms,
             attributes: &u.attributes,
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::extract::lexicon::Lexicon;
 use crate::extract::{Kind, Modality, TargetValue, Timing};
-use crate::ingest::{DatePrecision, PartialDate, Span};
+use crate::ingest::Span;
 use crate::store::commitments::StoredCommitment;
 
 /// A piece of a paragraph: plain text, or the text of one unit.
@@ -86,14 +86,6 @@ fn grouped(value: f64) -> String {
     if value < 0.0 { format!("-{out}") } else { out }
 }
 
-fn date_words(d: PartialDate) -> String {
-    match d.precision {
-        DatePrecision::Year => format!("{}", d.date.format("%Y")),
-        DatePrecision::Month => format!("{}", d.date.format("%Y-%m")),
-        DatePrecision::Day => format!("{}", d.date.format("%Y-%m-%d")),
-    }
-}
-
 fn target_words(t: &TargetValue) -> String {
     let amount = match t.high {
         Some(high) => format!("{}–{}", grouped(t.amount), grouped(high)),
@@ -104,7 +96,7 @@ fn target_words(t: &TargetValue) -> String {
         None => format!("{amount} {}", t.unit),
     };
     if let Some(d) = t.deadline {
-        s.push_str(&format!(" by {}", date_words(d)));
+        s.push_str(&format!(" by {}", d));
     }
     s
 }
@@ -112,10 +104,10 @@ fn target_words(t: &TargetValue) -> String {
 fn timing_words(t: &Timing) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(d) = t.deadline {
-        out.push(format!("deadline: by the end of {}", date_words(d)));
+        out.push(format!("deadline: by the end of {}", d));
     }
     if let Some(d) = t.due {
-        out.push(format!("due: {}", date_words(d)));
+        out.push(format!("due: {}", d));
     }
     if let Some(r) = t.recurrence {
         let unit = format!("{:?}", r.unit).to_lowercase();
@@ -129,7 +121,7 @@ fn timing_words(t: &Timing) -> Vec<String> {
         out.push(format!("urgency: {u}"));
     }
     for d in &t.past {
-        out.push(format!("past date: {}", date_words(*d)));
+        out.push(format!("past date: {}", d));
     }
     out
 }

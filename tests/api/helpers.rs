@@ -274,7 +274,7 @@ pub const SEED_2011: &str = "001_e246b652d2346690.txt";
 pub const TITLE_2012: &str = "中哈总理第一次定期会晤联合公报";
 pub const TITLE_2011: &str = "中华人民共和国和哈萨克斯坦共和国关于发展全面战略伙伴关系的联合声明";
 
-/// The corpus over a pool, with the built-in lexicon and a 16 MiB file limit.
+/// The corpus over a pool, with the built-in lexicon and the default 16 MiB file limit.
 pub fn corpus_of(pool: &PgPool) -> Corpus {
-    Corpus::new(pool.clone(), Extractor::embedded()).with_max_bytes(16 << 20)
+    Corpus::new(pool.clone(), Extractor::embedded())
 }
