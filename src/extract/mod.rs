@@ -464,7 +464,7 @@ impl Builder<'_> {
         let to_body = |a: usize, b: usize| s.body_span(clause.start + a, clause.start + b);
 
         let class = classify::classify(sentence, hits, &clause, previous_clause);
-        let times = time::find_times(&clause_text, self.doc.date);
+        let times = time::find_times_in(&clause_text, text_chars, self.doc.date);
         let timing = classify::timing(&times, class.kind, self.doc.date, &to_body);
         let class = classify::with_time_signals(class, &timing);
         let actor_set =
@@ -511,7 +511,7 @@ impl Builder<'_> {
                 i
             })
             .collect();
-        let targets = quantity::find_targets(&clause_text)
+        let targets = quantity::find_targets_in(&clause_text, text_chars)
             .into_iter()
             .map(|t| {
                 let q = t.quantity;

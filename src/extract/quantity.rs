@@ -1485,20 +1485,22 @@ fn analyse(
 /// * `METRIC Q` when the metric ends in `额`/`量`/`能力`/… (`年输油能力2000万吨`),
 /// * `Q (的) NOUN` when no verb governs the quantity (`提供100亿美元贷款` →
 ///   `贷款`).
-pub fn find_targets(text: &str) -> Vec<Target> {
+///
+/// `chars` are the characters of `text` (the caller has them already); `text` serves the
+/// quick check that most clauses hold no quantity at all.
+pub fn find_targets_in(text: &str, chars: &[char]) -> Vec<Target> {
     if !may_hold_quantity(text) {
         return Vec::new();
     }
-    let chars: Vec<char> = text.chars().collect();
-    let found = quantities_in(&chars);
+    let found = quantities_in(chars);
     let spans: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.end)).collect();
     found
         .iter()
         .filter(|f| f.kind != QuantityKind::Count)
         .map(|f| {
-            let (metric, direction) = analyse(&chars, f, &spans);
+            let (metric, direction) = analyse(chars, f, &spans);
             Target {
-                quantity: f.to_quantity(&chars),
+                quantity: f.to_quantity(chars),
                 metric: metric.map(|(s, e)| chars[s..e].iter().collect()),
                 metric_start: metric.map(|(s, _)| s),
                 metric_end: metric.map(|(_, e)| e),
@@ -1511,6 +1513,11 @@ pub fn find_targets(text: &str) -> Vec<Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn find_targets(text: &str) -> Vec<Target> {
+        let chars: Vec<char> = text.chars().collect();
+        find_targets_in(text, &chars)
+    }
 
     /// The single quantity of `text`.
     fn one(text: &str) -> Quantity {

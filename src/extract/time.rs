@@ -815,11 +815,13 @@ fn in_name(chars: &[char], start: usize, end: usize) -> bool {
 /// after it, `五年内`) and the year of dates written without one when no
 /// dated expression precedes them. Without it, relative expressions are
 /// skipped.
-pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
+///
+/// `chars` are the characters of `text` (the caller has them already); `text` serves the
+/// quick check that most clauses hold no time expression at all.
+pub fn find_times_in(text: &str, chars: &[char], reference: Option<NaiveDate>) -> Vec<TimeExpr> {
     if !may_hold_time(text) {
         return Vec::new();
     }
-    let chars = to_chars(text);
     let reference_year = reference.map(|d| d.year());
     let mut out = Vec::new();
     let mut last_year = None;
@@ -831,7 +833,7 @@ pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
             continue;
         }
         let found = match_at(
-            &chars,
+            chars,
             i,
             floor,
             last_year.or(reference_year),
@@ -854,20 +856,13 @@ pub fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
                     every: f.every,
                     unit: f.unit,
                     // Only dated expressions (dates, deadlines, periods) can be part of a name.
-                    in_name: f.date.is_some() && in_name(&chars, f.start, f.end),
+                    in_name: f.date.is_some() && in_name(chars, f.start, f.end),
                 });
             }
             None => i += 1,
         }
     }
     out
-}
-
-/// The characters of `text`, in one allocation.
-fn to_chars(text: &str) -> Vec<char> {
-    let mut chars = Vec::with_capacity(text.len());
-    chars.extend(text.chars());
-    chars
 }
 
 // ---------------------------------------------------------------------------
@@ -1036,6 +1031,11 @@ fn match_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn find_times(text: &str, reference: Option<NaiveDate>) -> Vec<TimeExpr> {
+        let chars: Vec<char> = text.chars().collect();
+        find_times_in(text, &chars, reference)
+    }
 
     fn reference() -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(2011, 6, 13)

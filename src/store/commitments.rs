@@ -282,12 +282,6 @@ pub struct StoredCommitment {
     pub attributes: Attributes,
 }
 
-fn parse_enum<T: std::str::FromStr>(value: &str) -> Result<T, StoreError> {
-    value
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("unknown value {value:?}")))
-}
-
 /// A document's active (not retired) units in text order.
 pub async fn for_document(
     conn: &mut PgConnection,
@@ -314,8 +308,8 @@ pub async fn for_document(
                 span_end: r.span_end,
                 ordinal: r.ordinal,
                 text: r.text,
-                kind: parse_enum(&r.kind)?,
-                modality: parse_enum(&r.modality)?,
+                kind: r.kind.parse()?,
+                modality: r.modality.parse()?,
                 confidence: r.confidence,
                 actors: r.actors,
                 topic: r.topic,

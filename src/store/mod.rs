@@ -15,6 +15,13 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A stored name that no enum variant has: the row is not what this version wrote.
+impl From<crate::ingest::UnknownName> for StoreError {
+    fn from(e: crate::ingest::UnknownName) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
 impl StoreError {
     /// A deadlock or serialization failure: the transaction may succeed when tried again.
     pub fn is_transient(&self) -> bool {
