@@ -10,9 +10,11 @@ use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{Config, GlobalArgs};
+use crate::corpus::evaluation::{self, EvaluationError};
 use crate::corpus::{self, Corpus, CorpusError, FileReport, Summary};
 use crate::db::{self, DATABASE_NAME, Database, DatabaseTarget, DbError, Status};
 use crate::extract::{Extractor, LexiconError, LexiconSource};
+use crate::link::LinkRules;
 use crate::store::{self, StoreError, commitments::Changes};
 use crate::{demo, startup};
 
@@ -57,12 +59,56 @@ enum Command {
     },
     /// Re-extract the units of every stored document (after the extractor or the lexicon
     /// changed). Units keep their ids; units no longer found are retired, never deleted.
+    /// Documents whose units changed are linked again.
     Extract,
+    /// Rebuild every link and thread from scratch. Threads keep their ids where they keep
+    /// most of their mentions.
+    Relink,
+    /// Write stored data out.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Measure the linker against hand-labelled links: ingest the gold file's documents into
+    /// a scratch database, link them, and print precision, recall, F1 and relation accuracy.
+    Eval {
+        /// The gold links file (format: README, "Evaluating the linker").
+        #[arg(long)]
+        gold: PathBuf,
+        /// Folder of the gold's documents (default: the gold's `docs_dir`, else `seeds/`
+        /// beside the gold file's folder).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        /// Use the current database (adding the gold's documents) instead of a scratch one.
+        #[arg(long)]
+        current: bool,
+        /// Also list the missed, wrong and mistyped pairs.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Manage the embedded PostgreSQL cluster by hand.
     Db {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportWhat {
+    /// Every thread with its mentions, as JSON (the format `score-links` reads).
+    Threads {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +151,16 @@ pub enum CliError {
         #[source]
         source: CorpusError,
     },
+    #[error("cannot link: {0}")]
+    Link(#[source] CorpusError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Evaluation(#[from] Box<EvaluationError>),
 }
 
 /// Entry point of the binary.
@@ -140,7 +196,8 @@ async fn run(config: Config, command: Command) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::from(INTERRUPTED));
         };
         let db = db?;
-        let corpus = Corpus::new(db.pool.clone(), extractor);
+        let rules = LinkRules::load(&config.lexicon)?;
+        let corpus = Corpus::new(db.pool.clone(), extractor).with_link_rules(rules);
         let outcome = work(&db, &corpus, command, &mut stop).await;
         db.close().await?;
         return outcome;
@@ -191,6 +248,10 @@ async fn work(
                 }
                 Some(summary) => {
                     println!("{summary}");
+                    match stop.until(corpus.link_pending()).await {
+                        None => return Ok(interrupted_linking()),
+                        Some(linked) => eprintln!("{}", linked.map_err(CliError::Link)?),
+                    }
                     Ok(if summary.failed > 0 {
                         ExitCode::FAILURE
                     } else {
@@ -209,6 +270,10 @@ async fn work(
             }
             Some(outcome) => {
                 let failed = outcome?;
+                match stop.until(corpus.link_pending()).await {
+                    None => return Ok(interrupted_linking()),
+                    Some(linked) => eprintln!("{}", linked.map_err(CliError::Link)?),
+                }
                 Ok(if failed > 0 {
                     ExitCode::FAILURE
                 } else {
@@ -216,6 +281,71 @@ async fn work(
                 })
             }
         },
+        Command::Relink => match stop.until(corpus.relink()).await {
+            None => Ok(interrupted_linking()),
+            Some(linked) => {
+                println!("{}", linked.map_err(CliError::Link)?);
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        Command::Export {
+            what: ExportWhat::Threads { format, out },
+        } => {
+            let ExportFormat::Json = format;
+            let export = {
+                let mut conn = db.pool.acquire().await.map_err(StoreError::from)?;
+                store::threads::export(&mut conn).await?
+            };
+            let json = serde_json::to_string_pretty(&export).map_err(|e| CliError::Write {
+                path: out.clone().unwrap_or_else(|| "standard output".into()),
+                source: std::io::Error::other(e),
+            })?;
+            write_output(out.as_deref(), &json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval {
+            gold,
+            docs,
+            current,
+            verbose,
+        } => {
+            let parsed = evaluation::read_gold(&gold).map_err(Box::new)?;
+            let dir = evaluation::documents_dir(&gold, &parsed, docs.as_deref());
+            let report = if current {
+                stop.until(evaluation::evaluate(corpus, &parsed, &dir))
+                    .await
+            } else {
+                let name = format!("pledgeline_eval_{}", std::process::id());
+                let pool = db::create_scratch(&db.pool, &name).await?;
+                let scratch = corpus.with_pool(pool.clone());
+                let report = stop
+                    .until(evaluation::evaluate(&scratch, &parsed, &dir))
+                    .await;
+                pool.close().await;
+                db::drop_database(&db.pool, &name).await?;
+                report
+            };
+            let Some(report) = report else {
+                return Ok(ExitCode::from(INTERRUPTED));
+            };
+            let report = report.map_err(Box::new)?;
+            if verbose {
+                println!("missed core links:");
+                for (a, b) in &report.missed {
+                    println!("  {a}  <->  {b}");
+                }
+                println!("wrong links:");
+                for (a, b) in &report.wrong {
+                    println!("  {a}  <->  {b}");
+                }
+                println!("relations typed wrong:");
+                for (a, b, want, got) in &report.mistyped {
+                    println!("  {want} typed as {got}: {a}  <->  {b}");
+                }
+            }
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Db { .. } => unreachable!("handled before the database is opened"),
     }
 }
@@ -292,7 +422,35 @@ async fn load_samples(corpus: &Corpus) -> Result<(), CliError> {
         summary.add_stored(&stored);
     }
     println!("demo corpus: {summary}");
+    let linked = corpus.link_pending().await.map_err(CliError::Link)?;
+    println!("demo corpus: {linked}");
     Ok(())
+}
+
+fn interrupted_linking() -> ExitCode {
+    eprintln!(
+        "interrupted: linking is all or nothing and was rolled back; the next ingest, extract \
+         or relink links the documents not linked yet"
+    );
+    ExitCode::from(INTERRUPTED)
+}
+
+/// Writes `text` to a file, or to standard output.
+fn write_output(out: Option<&std::path::Path>, text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    match out {
+        Some(path) => std::fs::write(path, format!("{text}\n")).map_err(|source| CliError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{text}").map_err(|source| CliError::Write {
+                path: "standard output".into(),
+                source,
+            })
+        }
+    }
 }
 
 /// Re-extracts every stored document, a few at a time; returns how many failed.

@@ -8,8 +8,14 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+pub mod evaluation;
+mod linking;
+
+pub use linking::Linked;
+
 use crate::extract::{DocumentInput, Extraction, Extractor};
 use crate::ingest::{self, Block, IngestError, ParsedFile};
+use crate::link::{LinkRules, Linker};
 use crate::store::commitments::Changes;
 use crate::store::{self, DocumentId, StoreError, documents::Stored};
 
@@ -132,21 +138,41 @@ fn extract_parsed(extractor: &Extractor, doc: &ingest::ParsedDocument) -> Extrac
     extractor.extract(&DocumentInput::new(&doc.meta, &doc.body, &doc.blocks))
 }
 
-/// The corpus: adds files (parse, extract, store) and re-extracts stored documents.
+/// The corpus: adds files (parse, extract, store), re-extracts stored documents and links
+/// their units into threads.
 #[derive(Debug, Clone)]
 pub struct Corpus {
     pool: PgPool,
     extractor: &'static Extractor,
+    linker: Arc<Linker<'static>>,
     max_bytes: usize,
 }
 
 impl Corpus {
+    /// A corpus with the built-in link rules.
     pub fn new(pool: PgPool, extractor: &'static Extractor) -> Self {
+        let rules = LinkRules::load(&crate::extract::LexiconSource::Embedded)
+            .expect("the embedded link rules are checked by tests");
         Self {
             pool,
             extractor,
+            linker: Arc::new(Linker::new(extractor, rules)),
             max_bytes: ingest::DEFAULT_MAX_FILE_BYTES,
         }
+    }
+
+    /// The same corpus over another database (a scratch one for `pledgeline eval`).
+    pub fn with_pool(&self, pool: PgPool) -> Self {
+        Self {
+            pool,
+            ..self.clone()
+        }
+    }
+
+    /// Link with these rules instead (loaded from a lexicon directory).
+    pub fn with_link_rules(mut self, rules: LinkRules) -> Self {
+        self.linker = Arc::new(Linker::new(self.extractor, rules));
+        self
     }
 
     /// Refuse files larger than this.
@@ -283,6 +309,7 @@ impl Corpus {
                     &fingerprint,
                 )
                 .await?;
+                store::links::mark_stale(&mut tx, outcome.id()).await?;
             }
             stored.push(outcome);
         }
@@ -323,6 +350,9 @@ impl Corpus {
                 let changes =
                     store::commitments::store_extraction(&mut tx, id, &extraction, &fingerprint)
                         .await?;
+                if changes.inserted + changes.updated + changes.retired > 0 {
+                    store::links::mark_stale(&mut tx, id).await?;
+                }
                 tx.commit().await?;
                 Ok(changes)
             }

@@ -21,6 +21,7 @@ pub mod db;
 pub mod demo;
 pub mod extract;
 pub mod ingest;
+pub mod link;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

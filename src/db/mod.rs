@@ -230,3 +230,23 @@ pub async fn create_database_if_missing(cluster: &Cluster, name: &str) -> Result
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
+
+/// A new, migrated database `name` on the server `pool` connects to (a scratch database for
+/// `pledgeline eval`); remove it with [`drop_database`].
+pub async fn create_scratch(pool: &PgPool, name: &str) -> Result<PgPool, DbError> {
+    let sql = format!("CREATE DATABASE {}", quote_ident(name));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(pool)
+        .await?;
+    let options = pool.connect_options().as_ref().clone().database(name);
+    migrated_pool(options).await
+}
+
+/// Drops database `name` on the server `pool` connects to, closing its sessions.
+pub async fn drop_database(pool: &PgPool, name: &str) -> Result<(), DbError> {
+    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(pool)
+        .await?;
+    Ok(())
+}

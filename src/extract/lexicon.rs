@@ -669,7 +669,7 @@ impl Lexicon {
     }
 }
 
-fn read_override(dir: &Path, name: &str) -> Result<Option<String>, LexiconError> {
+pub(crate) fn read_override(dir: &Path, name: &str) -> Result<Option<String>, LexiconError> {
     let path = dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some(text)),

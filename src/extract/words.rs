@@ -23,7 +23,7 @@ pub const REFERENCE_TOTAL: f64 = 60_101_967.0;
 /// `ln(REFERENCE_TOTAL / frequency)` in hundredths, where the frequency is jieba's own for a
 /// dictionary word and, for a word it does not know, the joint frequency of the parts it cuts
 /// into ([`Jieba::suggest_freq`]), so a new name weighs like a rare word.
-fn idf(jieba: &Jieba, word: &str) -> u16 {
+pub fn idf(jieba: &Jieba, word: &str) -> u16 {
     let freq = jieba.suggest_freq(word).max(1) as f64;
     ((REFERENCE_TOTAL / freq).ln().max(0.0) * 100.0).round() as u16
 }

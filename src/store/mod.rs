@@ -3,6 +3,8 @@
 
 pub mod commitments;
 pub mod documents;
+pub mod links;
+pub mod threads;
 
 pub use commitments::CommitmentId;
 pub use documents::DocumentId;

@@ -7,3 +7,4 @@ mod extract;
 mod health;
 mod helpers;
 mod ingest;
+mod link;

@@ -1,0 +1,639 @@
+//! Link layer: finds the same commitment across documents and groups its mentions into
+//! *threads*. Pure: units in, links and threads out; `corpus` feeds it from the store.
+//!
+//! 1. Each unit gets a [`Profile`]: its content words weighted by how rare they are in
+//!    jieba's reference dictionary (a fixed weight, so the result never depends on what else
+//!    the store holds or in which order documents arrived), with the names of organisations,
+//!    titled documents, quoted names and target metrics replaced by their alias-resolved keys.
+//! 2. Two units of different documents are compared only when they share a *channel* (a key,
+//!    or a word heavy enough): the store looks channels up through a GIN index, so linking a
+//!    new document costs the same however large the store is.
+//! 3. The score ([`score`]) is a weighted Dice similarity of the profiles, lowered when topics
+//!    or parties disagree and raised by a shared target; each link keeps its [`Evidence`].
+//! 4. Links are clustered per connected component by average linkage ([`cluster`]), which
+//!    does not chain unrelated units through one generic sentence: a unit joins a thread only
+//!    when it is close to the thread's members on average.
+//! 5. A thread's mentions are ordered by document date; each later mention gets its
+//!    [`Relation`] to the thread ([`relation`]), and the thread a title, topic, parties,
+//!    deadline and target ([`summary`]).
+
+pub mod cluster;
+pub mod eval;
+pub mod export;
+pub mod relation;
+pub mod rules;
+pub mod summary;
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Attributes, Extractor, Kind, Modality, words};
+pub use rules::LinkRules;
+
+/// Bumped whenever linking rules in code change in a way that changes results.
+pub const LINKER_VERSION: i32 = 1;
+
+string_enum! {
+    /// How a mention stands to its thread.
+    pub enum Relation ("relation") {
+        /// The first statement of the commitment.
+        Origin => "origin",
+        /// States it again.
+        Reaffirms => "reaffirms",
+        /// A step towards it: launched, building, negotiating, a plan adopted.
+        Advances => "advances",
+        /// It is done: established, signed, held, opened, reached.
+        Fulfils => "fulfils",
+        /// Its target or deadline changed.
+        Revises => "revises",
+        /// Only refers to it.
+        Refers => "refers",
+    }
+}
+
+/// What the linker needs of one stored unit.
+#[derive(Debug, Clone)]
+pub struct LinkUnit {
+    /// The commitment id.
+    pub id: i64,
+    pub document: i64,
+    /// The document's content hash (hex): orders documents of the same date the same way
+    /// whatever their ids.
+    pub document_key: String,
+    /// Signing date, else publication date.
+    pub date: Option<NaiveDate>,
+    pub span_start: i32,
+    pub span_end: i32,
+    pub kind: Kind,
+    pub modality: Modality,
+    /// Canonical actors (`both` or party codes).
+    pub actors: Vec<String>,
+    /// The document's parties: what `both` stands for.
+    pub document_parties: Vec<String>,
+    pub topic: String,
+    pub text: String,
+    pub analysis_text: String,
+    pub attributes: Attributes,
+}
+
+impl LinkUnit {
+    /// Document date (undated documents last), document, position: the order of mentions.
+    pub fn order(&self, other: &Self) -> Ordering {
+        let date = |u: &Self| (u.date.is_none(), u.date);
+        date(self)
+            .cmp(&date(other))
+            .then_with(|| self.document_key.cmp(&other.document_key))
+            .then_with(|| (self.span_start, self.span_end).cmp(&(other.span_start, other.span_end)))
+    }
+
+    /// Instrument keys and target metric keys.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .attributes
+            .instruments
+            .iter()
+            .map(|i| i.key.clone())
+            .chain(
+                self.attributes
+                    .targets
+                    .iter()
+                    .filter_map(|t| t.metric.as_ref().map(|m| format!("metric:{m}"))),
+            )
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Parties the unit speaks for, `both` resolved to the document's parties.
+    pub fn parties(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .actors
+            .iter()
+            .flat_map(|a| {
+                if a == crate::extract::actors::BOTH {
+                    self.document_parties.clone()
+                } else {
+                    vec![a.clone()]
+                }
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Feature names, numbered for the run: words as `w:词`, keys as `k:org:sco`.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    ids: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, name: String) -> u32 {
+        if let Some(&id) = self.ids.get(&name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(name.clone(), id);
+        self.names.push(name);
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// A unit's weighted features.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// (feature, weight), sorted by feature.
+    pub features: Vec<(u32, f32)>,
+    /// Sum of the weights (added up in name order, so the same whatever the numbering).
+    pub total: f32,
+    /// Features that are channels, as stored (`w:词`, `k:org:sco`), sorted.
+    pub channels: Vec<String>,
+    /// The unit names a step towards something (a word of `advance_words`).
+    pub advance: bool,
+    /// The unit reports something done (a word of `fulfil_words`).
+    pub fulfil: bool,
+}
+
+/// A profile as the store keeps it, so that a unit is analysed once, not every time another
+/// document is linked against it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredProfile {
+    /// (feature name, weight), sorted by name.
+    pub features: Vec<(String, f32)>,
+    pub advance: bool,
+    pub fulfil: bool,
+}
+
+/// What made two units a link.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Shared keys (organisations, documents, names, target metrics).
+    pub keys: Vec<String>,
+    /// Shared content words, heaviest first.
+    pub words: Vec<String>,
+    /// Same target metric: and whether amount and deadline agree as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<TargetEvidence>,
+    pub same_topic: bool,
+    /// The units speak for different single parties.
+    pub other_parties: bool,
+    /// The similarity of the profiles alone (0–1).
+    pub similarity: f64,
+}
+
+/// A shared target metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetEvidence {
+    pub metric: String,
+    pub same_amount: bool,
+    pub same_deadline: bool,
+}
+
+/// A scored link between two units (indexes into the caller's slice), `a` before `b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub a: usize,
+    pub b: usize,
+    /// Rounded to four decimals, so that it reads back from the store unchanged.
+    pub score: f64,
+    pub evidence: Evidence,
+}
+
+/// Most shared words kept as evidence.
+const EVIDENCE_WORDS: usize = 8;
+
+/// The linker: the extractor's segmenter and lexicon, and the link rules.
+pub struct Linker<'e> {
+    extractor: &'e Extractor,
+    rules: LinkRules,
+}
+
+impl std::fmt::Debug for Linker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linker")
+            .field("rules", &self.rules.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'e> Linker<'e> {
+    pub fn new(extractor: &'e Extractor, rules: LinkRules) -> Self {
+        Self { extractor, rules }
+    }
+
+    pub fn rules(&self) -> &LinkRules {
+        &self.rules
+    }
+
+    /// Which linker made the stored links: version, rules, and the extractor it reads.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "v{LINKER_VERSION}-{}-{}",
+            &self.rules.fingerprint[..12],
+            self.extractor.fingerprint()
+        )
+    }
+
+    fn weight(&self, idf_hundredths: u16) -> f32 {
+        let s = &self.rules.similarity;
+        (f32::from(idf_hundredths) / 100.0 - s.idf_base).max(s.weight_floor)
+    }
+
+    /// What the linker reads of a unit: its content words (and the dictionary words inside
+    /// them) weighted by rarity, names replaced by their keys, and whether it names a step or
+    /// reports something done.
+    pub fn analyse(&self, unit: &LinkUnit) -> StoredProfile {
+        let lex = self.extractor.lexicon();
+        let jieba = self.extractor.jieba();
+        let s = &self.rules.similarity;
+        let names: Vec<&str> = unit
+            .attributes
+            .instruments
+            .iter()
+            .map(|i| i.text.as_str())
+            .collect();
+        let inside_name = |w: &str| names.iter().any(|n| n.contains(w));
+        let cut = jieba.cut(&unit.analysis_text, true);
+        words::prepare(lex);
+        let annotated = words::annotate(lex, jieba, cut.iter().map(|t| t.word));
+        let mut weights: FxHashMap<String, f32> = FxHashMap::default();
+        let mut advance = false;
+        let mut fulfil = false;
+        words::with_infos(|infos, sub_words| {
+            for (t, (id, _, flags)) in cut.iter().zip(&annotated) {
+                advance |= self.rules.advance_words.contains(t.word);
+                fulfil |= self.rules.fulfil_words.contains(t.word);
+                if flags & words::flag::KEYWORD == 0
+                    || self.rules.boilerplate.contains(t.word)
+                    || inside_name(t.word)
+                {
+                    continue;
+                }
+                let info = &infos[*id as usize];
+                let w = self.weight(info.idf);
+                let e = weights.entry(t.word.to_owned()).or_insert(0.0);
+                *e = e.max(w);
+                for sub in sub_words[info.sub_words as usize].split(' ') {
+                    if sub.chars().count() < 2
+                        || lex.stopwords.contains(sub)
+                        || lex.actor_words.contains_key(sub)
+                        || self.rules.boilerplate.contains(sub)
+                    {
+                        continue;
+                    }
+                    let idf = words::idf(jieba, sub);
+                    let w = self.weight(idf) * s.sub_word_share;
+                    let e = weights.entry(sub.to_owned()).or_insert(0.0);
+                    *e = e.max(w);
+                }
+            }
+        });
+        let mut features: Vec<(String, f32)> = weights
+            .into_iter()
+            .map(|(w, weight)| (format!("w:{w}"), weight))
+            .chain(
+                unit.keys()
+                    .into_iter()
+                    .map(|k| (format!("k:{k}"), s.key_weight)),
+            )
+            .collect();
+        features.sort_by(|x, y| x.0.cmp(&y.0));
+        features.dedup_by(|x, y| x.0 == y.0);
+        StoredProfile {
+            features,
+            advance,
+            fulfil,
+        }
+    }
+
+    /// The unit's profile: see [`Linker::analyse`].
+    pub fn profile(&self, unit: &LinkUnit, vocab: &mut Vocabulary) -> Profile {
+        self.profile_of(&self.analyse(unit), vocab)
+    }
+
+    /// A stored profile numbered in `vocab`, with its channels.
+    pub fn profile_of(&self, stored: &StoredProfile, vocab: &mut Vocabulary) -> Profile {
+        let min = self.rules.similarity.channel_min_weight;
+        let channels = stored
+            .features
+            .iter()
+            .filter(|(name, w)| name.starts_with("k:") || *w >= min)
+            .map(|(name, _)| name.clone())
+            .collect();
+        let mut features: Vec<(u32, f32)> = stored
+            .features
+            .iter()
+            .map(|(name, w)| (vocab.id(name.clone()), *w))
+            .collect();
+        features.sort_by_key(|&(f, _)| f);
+        Profile {
+            total: stored.features.iter().map(|(_, w)| w).sum(),
+            features,
+            channels,
+            advance: stored.advance,
+            fulfil: stored.fulfil,
+        }
+    }
+
+    /// The link between two units of different documents, if they score high enough and
+    /// share a channel. Symmetric in its arguments.
+    pub fn score(
+        &self,
+        a: &LinkUnit,
+        pa: &Profile,
+        b: &LinkUnit,
+        pb: &Profile,
+        vocab: &Vocabulary,
+    ) -> Option<(f64, Evidence)> {
+        if a.document == b.document || pa.total <= 0.0 || pb.total <= 0.0 {
+            return None;
+        }
+        let s = &self.rules.similarity;
+        // Shared features: both lists are sorted by feature.
+        let (mut i, mut j) = (0, 0);
+        let mut shared: Vec<(u32, f32)> = Vec::new();
+        let mut shared_channel = false;
+        while i < pa.features.len() && j < pb.features.len() {
+            let (fa, wa) = pa.features[i];
+            let (fb, wb) = pb.features[j];
+            match fa.cmp(&fb) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    let w = wa.min(wb);
+                    shared.push((fa, w));
+                    shared_channel |= w >= s.channel_min_weight;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        if !shared_channel {
+            return None;
+        }
+        let overlap: f64 = shared.iter().map(|&(_, w)| f64::from(w)).sum();
+        let similarity = (2.0 * overlap / f64::from(pa.total + pb.total)) as f32;
+        let same_topic = a.topic == b.topic
+            || a.attributes.secondary_topics.contains(&b.topic)
+            || b.attributes.secondary_topics.contains(&a.topic);
+        let (pa_parties, pb_parties) = (single_party(a), single_party(b));
+        let other_parties = matches!((pa_parties, pb_parties), (Some(x), Some(y)) if x != y);
+        let target = shared_target(a, b);
+        let mut score = similarity;
+        if !same_topic {
+            score *= s.other_topic_factor;
+        }
+        if other_parties {
+            score *= s.other_actor_factor;
+        }
+        if let Some(t) = &target {
+            score += s.same_metric_bonus;
+            if t.same_amount && t.same_deadline {
+                score += s.same_target_bonus;
+            }
+        }
+        if score < s.link_threshold {
+            return None;
+        }
+        shared.sort_by(|x, y| {
+            y.1.total_cmp(&x.1)
+                .then_with(|| vocab.name(x.0).cmp(vocab.name(y.0)))
+        });
+        let mut keys = Vec::new();
+        let mut words = Vec::new();
+        for (f, _) in &shared {
+            let name = vocab.name(*f);
+            if let Some(k) = name.strip_prefix("k:") {
+                keys.push(k.to_owned());
+            } else if let Some(w) = name.strip_prefix("w:")
+                && words.len() < EVIDENCE_WORDS
+            {
+                words.push(w.to_owned());
+            }
+        }
+        keys.sort();
+        Some((
+            round4(score),
+            Evidence {
+                keys,
+                words,
+                target,
+                same_topic,
+                other_parties,
+                similarity: round4(similarity),
+            },
+        ))
+    }
+
+    /// Every link among `units` (each unit compared with the units of other documents that
+    /// share a channel with it), in a deterministic order.
+    pub fn links(&self, units: &[LinkUnit], profiles: &[Profile], vocab: &Vocabulary) -> Vec<Link> {
+        let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (i, p) in profiles.iter().enumerate() {
+            for c in &p.channels {
+                postings.entry(c.as_str()).or_default().push(i);
+            }
+        }
+        let mut out = Vec::new();
+        let mut seen: Vec<usize> = vec![usize::MAX; units.len()];
+        for (i, p) in profiles.iter().enumerate() {
+            let mut candidates: Vec<usize> = Vec::new();
+            for c in &p.channels {
+                for &j in &postings[c.as_str()] {
+                    if j > i && seen[j] != i && units[j].document != units[i].document {
+                        seen[j] = i;
+                        candidates.push(j);
+                    }
+                }
+            }
+            candidates.sort_unstable();
+            for j in candidates {
+                if let Some(link) = self.link(units, profiles, vocab, i, j) {
+                    out.push(link);
+                }
+            }
+        }
+        self.keep_best(units, out)
+    }
+
+    /// Keeps the links both of whose units count them among their best into the other's
+    /// document (see `max_links_per_document`). Depends only on the links between each pair
+    /// of documents, so a document linked later never changes what two earlier ones keep.
+    pub fn keep_best(&self, units: &[LinkUnit], mut links: Vec<Link>) -> Vec<Link> {
+        let s = &self.rules.similarity;
+        // For each (unit, other document): its links, best first.
+        let mut by_end: FxHashMap<(usize, i64), Vec<usize>> = FxHashMap::default();
+        for (k, l) in links.iter().enumerate() {
+            by_end
+                .entry((l.a, units[l.b].document))
+                .or_default()
+                .push(k);
+            by_end
+                .entry((l.b, units[l.a].document))
+                .or_default()
+                .push(k);
+        }
+        let mut votes = vec![0u8; links.len()];
+        for ((unit, _), mut ks) in by_end {
+            let other = |k: usize| {
+                if links[k].a == unit {
+                    links[k].b
+                } else {
+                    links[k].a
+                }
+            };
+            ks.sort_by(|&x, &y| {
+                links[y]
+                    .score
+                    .total_cmp(&links[x].score)
+                    .then_with(|| units[other(x)].order(&units[other(y)]))
+            });
+            let best = links[ks[0]].score;
+            for (rank, &k) in ks.iter().enumerate() {
+                if rank < s.max_links_per_document
+                    && links[k].score >= best * f64::from(s.min_share_of_best)
+                {
+                    votes[k] += 1;
+                }
+            }
+        }
+        let mut k = 0;
+        links.retain(|_| {
+            k += 1;
+            votes[k - 1] == 2
+        });
+        links
+    }
+
+    /// The link between units `i` and `j` of `units`, earlier one first.
+    pub fn link(
+        &self,
+        units: &[LinkUnit],
+        profiles: &[Profile],
+        vocab: &Vocabulary,
+        i: usize,
+        j: usize,
+    ) -> Option<Link> {
+        let (a, b) = if units[i].order(&units[j]) == Ordering::Greater {
+            (j, i)
+        } else {
+            (i, j)
+        };
+        self.score(&units[a], &profiles[a], &units[b], &profiles[b], vocab)
+            .map(|(score, evidence)| Link {
+                a,
+                b,
+                score,
+                evidence,
+            })
+    }
+
+    /// Groups linked units into threads: clusters of two or more units (from at least two
+    /// documents), plus every pledge (commitment, reaffirmation, support) that links to
+    /// nothing, as a thread of its own. Mentions come in document order with their relation.
+    pub fn threads(
+        &self,
+        units: &[LinkUnit],
+        profiles: &[Profile],
+        links: &[Link],
+    ) -> Vec<summary::ThreadPlan> {
+        let clusters =
+            cluster::average_linkage(units, links, self.rules.similarity.merge_threshold);
+        let mut by_pair: FxHashMap<(usize, usize), &Link> = FxHashMap::default();
+        for l in links {
+            by_pair.insert((l.a, l.b), l);
+        }
+        let mut plans: Vec<summary::ThreadPlan> = clusters
+            .into_iter()
+            .filter(|c| c.len() > 1 || units[c[0]].kind.is_pledge())
+            .map(|mut members| {
+                members.sort_by(|&x, &y| units[x].order(&units[y]));
+                relation::plan(self, units, profiles, &members, &by_pair)
+            })
+            .collect();
+        plans.sort_by(|x, y| units[x.mentions[0].unit].order(&units[y.mentions[0].unit]));
+        plans
+    }
+}
+
+/// Four decimals are plenty for a score, and survive a trip through the store exactly.
+fn round4(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+/// The single party a unit speaks for, if it is one party (not both, not several).
+fn single_party(u: &LinkUnit) -> Option<&str> {
+    match u.actors.as_slice() {
+        [one] if one != crate::extract::actors::BOTH => Some(one),
+        _ => None,
+    }
+}
+
+/// The first target metric both units have, with whether amount and deadline agree.
+fn shared_target(a: &LinkUnit, b: &LinkUnit) -> Option<TargetEvidence> {
+    a.attributes.targets.iter().find_map(|x| {
+        let metric = x.metric.as_ref()?;
+        let y = b
+            .attributes
+            .targets
+            .iter()
+            .find(|y| y.metric.as_ref() == Some(metric))?;
+        Some(TargetEvidence {
+            metric: metric.clone(),
+            same_amount: (x.amount - y.amount).abs() < 1e-6 * x.amount.abs().max(1.0)
+                && x.unit == y.unit,
+            same_deadline: x.deadline.map(|d| d.date.year()) == y.deadline.map(|d| d.date.year()),
+        })
+    })
+}
+
+/// Units by id, for callers that hold ids.
+pub fn index_of(units: &[LinkUnit]) -> FxHashMap<i64, usize> {
+    units.iter().enumerate().map(|(i, u)| (u.id, i)).collect()
+}
+
+/// The distinct documents of a set of units.
+pub fn documents_of(units: &[LinkUnit]) -> FxHashSet<i64> {
+    units.iter().map(|u| u.document).collect()
+}
+
+/// Which existing thread each planned thread continues: the old thread holding most of its
+/// units (ties to the lower id), each old thread continued at most once, larger overlaps
+/// first. `members` lists each plan's unit ids; `old` maps unit ids to their old thread.
+pub fn continued_threads(members: &[Vec<i64>], old: &FxHashMap<i64, i64>) -> Vec<Option<i64>> {
+    let mut overlaps: FxHashMap<(usize, i64), usize> = FxHashMap::default();
+    for (p, units) in members.iter().enumerate() {
+        for u in units {
+            if let Some(&t) = old.get(u) {
+                *overlaps.entry((p, t)).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<((usize, i64), usize)> = overlaps.into_iter().collect();
+    ranked.sort_by(|((p, t), n), ((q, u), m)| m.cmp(n).then(t.cmp(u)).then(p.cmp(q)));
+    let mut out = vec![None; members.len()];
+    let mut taken: FxHashSet<i64> = FxHashSet::default();
+    for ((p, t), _) in ranked {
+        if out[p].is_none() && !taken.contains(&t) {
+            out[p] = Some(t);
+            taken.insert(t);
+        }
+    }
+    out
+}
+
+use chrono::Datelike;
+
+#[cfg(test)]
+mod tests;

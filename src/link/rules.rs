@@ -1,0 +1,123 @@
+//! The linker's data: `lexicon/links.toml` (compiled in; a file of the same name in the
+//! lexicon directory overrides it). Its format is documented in the file itself and in
+//! `lexicon/README.md`.
+
+use rustc_hash::FxHashSet;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::extract::{Kind, LexiconError, LexiconSource, lexicon::read_override};
+
+const FILE: &str = "links.toml";
+const EMBEDDED: &str = include_str!("../../lexicon/links.toml");
+
+/// Weights and thresholds of the similarity between two units.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Similarity {
+    pub idf_base: f32,
+    pub weight_floor: f32,
+    pub sub_word_share: f32,
+    pub key_weight: f32,
+    pub channel_min_weight: f32,
+    pub other_topic_factor: f32,
+    pub other_actor_factor: f32,
+    pub same_metric_bonus: f32,
+    pub same_target_bonus: f32,
+    pub link_threshold: f32,
+    pub max_links_per_document: usize,
+    pub min_share_of_best: f32,
+    pub merge_threshold: f32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Relations {
+    advance_words: Vec<String>,
+    fulfil_words: Vec<String>,
+    refer_kinds: Vec<Kind>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    similarity: Similarity,
+    #[serde(default)]
+    boilerplate: Vec<String>,
+    relations: Relations,
+}
+
+/// The loaded rules.
+#[derive(Debug, Clone)]
+pub struct LinkRules {
+    pub similarity: Similarity,
+    pub boilerplate: FxHashSet<String>,
+    pub advance_words: FxHashSet<String>,
+    pub fulfil_words: FxHashSet<String>,
+    pub refer_kinds: Vec<Kind>,
+    /// Hex SHA-256 of the file: which rules linked the store.
+    pub fingerprint: String,
+}
+
+impl LinkRules {
+    pub fn load(source: &LexiconSource) -> Result<Self, LexiconError> {
+        let text = match source {
+            LexiconSource::Dir(dir) => read_override(dir, FILE)?,
+            LexiconSource::Embedded => None,
+        }
+        .unwrap_or_else(|| EMBEDDED.to_owned());
+        let file: File = toml::from_str(&text).map_err(|e| LexiconError::Invalid {
+            file: FILE.into(),
+            reason: e.to_string(),
+        })?;
+        let s = &file.similarity;
+        let checks = [
+            (s.link_threshold > 0.0, "link_threshold must be above 0"),
+            (s.merge_threshold > 0.0, "merge_threshold must be above 0"),
+            (s.key_weight > 0.0, "key_weight must be above 0"),
+            (
+                s.max_links_per_document > 0,
+                "max_links_per_document must be at least 1",
+            ),
+            (s.weight_floor >= 0.0, "weight_floor must not be negative"),
+        ];
+        if let Some((_, reason)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err(LexiconError::Invalid {
+                file: FILE.into(),
+                reason: (*reason).into(),
+            });
+        }
+        let set = |v: Vec<String>| v.into_iter().collect::<FxHashSet<_>>();
+        Ok(Self {
+            similarity: file.similarity,
+            boilerplate: set(file.boilerplate),
+            advance_words: set(file.relations.advance_words),
+            fulfil_words: set(file.relations.fulfil_words),
+            refer_kinds: file.relations.refer_kinds,
+            fingerprint: hex::encode(Sha256::digest(text.as_bytes())),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load() {
+        let r = LinkRules::load(&LexiconSource::Embedded).expect("embedded links.toml");
+        assert!(r.advance_words.contains("商签"));
+        assert!(r.fulfil_words.contains("签署"));
+        assert_eq!(r.refer_kinds, vec![Kind::Background]);
+    }
+
+    #[test]
+    fn a_bad_override_names_the_file() {
+        let dir = std::env::temp_dir().join(format!("pledgeline-links-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(FILE), "[similarity]\nidf_base = \"x\"\n").unwrap();
+        let err = LinkRules::load(&LexiconSource::Dir(dir.clone())).unwrap_err();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.to_string().contains("links.toml"), "{err}");
+    }
+}

@@ -1,0 +1,266 @@
+use std::collections::BTreeMap;
+
+use super::export::{ExportDocument, ExportMention, ExportThread, ThreadsExport};
+use super::*;
+use crate::extract::{DocumentInput, Extractor, LexiconSource};
+use crate::ingest::{self, ParsedDocument};
+
+const SEEDS: [(&str, &str); 2] = [
+    (
+        "001_e246b652d2346690.txt",
+        include_str!("../../examples/corpus/001_e246b652d2346690.txt"),
+    ),
+    (
+        "000_6fb1bf50eb2ac061.txt",
+        include_str!("../../examples/corpus/000_6fb1bf50eb2ac061.txt"),
+    ),
+];
+
+fn parsed() -> Vec<ParsedDocument> {
+    SEEDS
+        .iter()
+        .flat_map(|(name, text)| {
+            ingest::parse_bytes(name, text.as_bytes(), usize::MAX)
+                .expect("seed parses")
+                .documents
+        })
+        .collect()
+}
+
+/// The units of documents as the store would hand them over (ids made up).
+fn link_units(docs: &[ParsedDocument]) -> Vec<LinkUnit> {
+    let ex = Extractor::embedded();
+    let mut out = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let input = DocumentInput::new(&doc.meta, &doc.body, &doc.blocks);
+        let extraction = ex.extract(&input);
+        for u in extraction.units {
+            out.push(LinkUnit {
+                id: (d * 1000 + u.ordinal as usize) as i64,
+                document: d as i64,
+                document_key: hex::encode(doc.content_hash),
+                date: input.date,
+                span_start: u.span.start as i32,
+                span_end: u.span.end as i32,
+                kind: u.kind,
+                modality: u.modality,
+                actors: u.actors,
+                document_parties: extraction.parties.clone(),
+                topic: u.topic,
+                text: u.text,
+                analysis_text: u.analysis_text,
+                attributes: u.attributes,
+            });
+        }
+    }
+    out
+}
+
+/// The embedded rules, or (to try changes without rebuilding) the `links.toml` of the
+/// directory named by `PLEDGELINE_TRY_LINK_RULES`.
+fn linker() -> Linker<'static> {
+    let source = std::env::var_os("PLEDGELINE_TRY_LINK_RULES")
+        .map_or(LexiconSource::Embedded, |d| LexiconSource::Dir(d.into()));
+    Linker::new(
+        Extractor::embedded(),
+        LinkRules::load(&source).expect("rules"),
+    )
+}
+
+fn plan(units: &[LinkUnit]) -> (Vec<summary::ThreadPlan>, Vec<Link>) {
+    let linker = linker();
+    let mut vocab = Vocabulary::default();
+    let profiles: Vec<Profile> = units
+        .iter()
+        .map(|u| linker.profile(u, &mut vocab))
+        .collect();
+    let links = linker.links(units, &profiles, &vocab);
+    (linker.threads(units, &profiles, &links), links)
+}
+
+fn export(
+    docs: &[ParsedDocument],
+    units: &[LinkUnit],
+    plans: &[summary::ThreadPlan],
+) -> ThreadsExport {
+    ThreadsExport {
+        threads: plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ExportThread {
+                id: i as i64,
+                title: p.summary.title.clone(),
+                topic: p.summary.topic.clone(),
+                parties: p.summary.parties.clone(),
+                deadline: p.summary.deadline.map(|d| d.to_string()),
+                target: p.summary.target.clone(),
+                first_stated: p.summary.first_stated,
+                last_mentioned: p.summary.last_mentioned,
+                mentions: p
+                    .mentions
+                    .iter()
+                    .map(|m| {
+                        let u = &units[m.unit];
+                        let d = &docs[u.document as usize];
+                        ExportMention {
+                            document: ExportDocument {
+                                id: u.document,
+                                title: d.meta.title.clone(),
+                                published: d.meta.published.map(|p| p.date),
+                                signed: d.meta.signed_on,
+                                source: String::new(),
+                            },
+                            text: u.text.clone(),
+                            start: u.span_start,
+                            end: u.span_end,
+                            kind: u.kind,
+                            relation: m.relation,
+                            score: m.link.as_ref().map(|l| l.score),
+                            evidence: m.link.as_ref().map(|l| l.evidence.clone()),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn gold() -> eval::Gold {
+    serde_json::from_str(include_str!("../../tests/fixtures/link/seed-links.json")).expect("gold")
+}
+
+fn bodies(docs: &[ParsedDocument]) -> BTreeMap<String, String> {
+    let g = gold();
+    g.documents
+        .iter()
+        .map(|(k, d)| {
+            let doc = docs
+                .iter()
+                .find(|p| p.meta.title == d.title)
+                .expect("gold document among the seeds");
+            (k.clone(), doc.body.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn seed_links_are_found() {
+    let docs = parsed();
+    let units = link_units(&docs);
+    let (plans, _) = plan(&units);
+    let report =
+        eval::score(&gold(), &bodies(&docs), &export(&docs, &units, &plans)).expect("scores");
+    eprintln!("{report}");
+    for (a, b) in &report.missed {
+        eprintln!("missed: {a} <-> {b}");
+    }
+    for (a, b) in &report.wrong {
+        eprintln!("wrong: {a} <-> {b}");
+    }
+    for (a, b, want, got) in &report.mistyped {
+        eprintln!("mistyped {want} as {got}: {a} <-> {b}");
+    }
+    assert!(report.f1 >= 0.6, "{report}");
+}
+
+#[test]
+fn threads_do_not_depend_on_input_order() {
+    let docs = parsed();
+    let units = link_units(&docs);
+    let (plans, links) = plan(&units);
+    let mut reversed = units.clone();
+    reversed.reverse();
+    let (plans2, links2) = plan(&reversed);
+    assert_eq!(links.len(), links2.len());
+    let members =
+        |units: &[LinkUnit], plans: &[summary::ThreadPlan]| -> Vec<Vec<(i64, Relation)>> {
+            plans
+                .iter()
+                .map(|p| {
+                    p.mentions
+                        .iter()
+                        .map(|m| (units[m.unit].id, m.relation))
+                        .collect()
+                })
+                .collect()
+        };
+    assert_eq!(members(&units, &plans), members(&reversed, &plans2));
+}
+
+#[test]
+fn the_trade_target_is_one_thread_reaffirmed() {
+    let docs = parsed();
+    let units = link_units(&docs);
+    let (plans, _) = plan(&units);
+    let thread = plans
+        .iter()
+        .find(|p| {
+            p.mentions
+                .iter()
+                .any(|m| units[m.unit].analysis_text.contains("400亿美元"))
+        })
+        .expect("a thread with the trade target");
+    let texts: Vec<(&str, Relation)> = thread
+        .mentions
+        .iter()
+        .map(|m| (units[m.unit].analysis_text.as_str(), m.relation))
+        .collect();
+    assert_eq!(texts[0].1, Relation::Origin);
+    assert!(texts[0].0.contains("400亿美元"));
+    assert!(
+        texts
+            .iter()
+            .any(|(t, r)| t.starts_with("确保实现") && *r == Relation::Reaffirms),
+        "{texts:?}"
+    );
+    let target = thread.summary.target.as_ref().expect("target");
+    assert_eq!(target.metric.as_deref(), Some("双边贸易额"));
+    assert_eq!(
+        thread.summary.deadline.map(|d| d.to_string()).as_deref(),
+        Some("2015")
+    );
+    let later = thread
+        .mentions
+        .iter()
+        .find(|m| units[m.unit].analysis_text.starts_with("确保实现"))
+        .expect("the 2012 mention");
+    let evidence = &later.link.as_ref().expect("link").evidence;
+    assert!(
+        evidence
+            .target
+            .as_ref()
+            .is_some_and(|t| t.same_amount && t.same_deadline)
+    );
+}
+
+#[test]
+#[ignore = "a debugging aid: prints the seed threads and links"]
+fn print_seed_threads() {
+    let docs = parsed();
+    let units = link_units(&docs);
+    let (plans, links) = plan(&units);
+    for p in plans.iter().filter(|p| p.mentions.len() > 1) {
+        eprintln!("== {} [{}]", p.summary.title, p.summary.topic);
+        for m in &p.mentions {
+            let u = &units[m.unit];
+            let t: String = u.analysis_text.chars().take(50).collect();
+            eprintln!(
+                "  {} {:?} {:.2} {}",
+                u.document,
+                m.relation,
+                m.link.as_ref().map_or(0.0, |l| l.score),
+                t
+            );
+        }
+    }
+    eprintln!("-- links");
+    for l in &links {
+        let (a, b) = (&units[l.a], &units[l.b]);
+        let ta: String = a.analysis_text.chars().take(25).collect();
+        let tb: String = b.analysis_text.chars().take(25).collect();
+        eprintln!(
+            "{:.2} {ta} | {tb} {:?} {:?}",
+            l.score, l.evidence.keys, l.evidence.words
+        );
+    }
+}

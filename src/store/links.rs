@@ -1,0 +1,339 @@
+//! link_profiles, links, document_links: what the linker reads and writes besides threads.
+
+use serde::Serialize;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+
+use super::{DocumentId, StoreError};
+use crate::extract::Attributes;
+use crate::link::{Evidence, LinkUnit, StoredProfile};
+
+/// Serialises linking: one linker writes at a time, so that two documents linked at once never
+/// re-cluster the same threads from different views. Held until the transaction ends.
+pub async fn lock(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtext('pledgeline.link')::bigint)")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Extracted documents not linked by this linker yet, oldest id first.
+pub async fn pending_documents(
+    conn: &mut PgConnection,
+    linker: &str,
+) -> Result<Vec<DocumentId>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        SELECT e.document_id AS "id!"
+        FROM document_extractions e
+        LEFT JOIN document_links l ON l.document_id = e.document_id AND l.linker = $1
+        WHERE l.document_id IS NULL
+        ORDER BY e.document_id
+        "#,
+        linker
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(DocumentId)
+    .collect())
+}
+
+/// Records that documents are linked by this linker.
+pub async fn mark_linked(
+    conn: &mut PgConnection,
+    documents: &[i64],
+    linker: &str,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"
+        INSERT INTO document_links (document_id, linker)
+        SELECT unnest($1::bigint[]), $2
+        ON CONFLICT (document_id) DO UPDATE SET linker = EXCLUDED.linker, linked_at = now()
+        "#,
+        documents,
+        linker
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a document as needing linking again (its units changed).
+pub async fn mark_stale(conn: &mut PgConnection, document: DocumentId) -> Result<(), StoreError> {
+    sqlx::query!(
+        "DELETE FROM document_links WHERE document_id = $1",
+        document.0
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Active units with what the linker needs: of the given documents, or with the given ids,
+/// or (both `None`) all of them. In id order.
+pub async fn units(
+    conn: &mut PgConnection,
+    documents: Option<&[i64]>,
+    ids: Option<&[i64]>,
+) -> Result<Vec<LinkUnit>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        WITH wanted AS (
+            SELECT * FROM commitments
+            WHERE retired_at IS NULL
+              AND ($1::bigint[] IS NULL OR document_id = ANY($1))
+              AND ($2::bigint[] IS NULL OR id = ANY($2))
+        ), copies AS (
+            -- Copies (the same body as an earlier document) are not linked.
+            SELECT d.id FROM documents d
+            WHERE d.id IN (SELECT document_id FROM wanted)
+              AND EXISTS (
+                  SELECT 1 FROM documents o
+                  WHERE o.body_md5 = d.body_md5 AND o.id <> d.id
+                    AND (coalesce(o.signed_on, o.published_on, 'infinity'::date), o.content_hash)
+                      < (coalesce(d.signed_on, d.published_on, 'infinity'::date), d.content_hash))
+        )
+        SELECT c.id AS "id!", c.document_id AS "document_id!",
+               encode(d.content_hash, 'hex') AS "document_key!",
+               coalesce(d.signed_on, d.published_on) AS date, c.span_start AS "span_start!",
+               c.span_end AS "span_end!", c.kind AS "kind!", c.modality AS "modality!",
+               c.actors AS "actors!", coalesce(e.parties, '{}') AS "parties!",
+               c.topic AS "topic!", c.text AS "text!", c.analysis_text AS "analysis_text!",
+               c.attributes AS "attributes!: Json<Attributes>"
+        FROM wanted c
+        JOIN documents d ON d.id = c.document_id
+        LEFT JOIN document_extractions e ON e.document_id = c.document_id
+        WHERE c.document_id NOT IN (SELECT id FROM copies)
+        ORDER BY c.id
+        "#,
+        documents as Option<&[i64]>,
+        ids as Option<&[i64]>
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(LinkUnit {
+                id: r.id,
+                document: r.document_id,
+                document_key: r.document_key,
+                date: r.date,
+                span_start: r.span_start,
+                span_end: r.span_end,
+                kind: r.kind.parse()?,
+                modality: r.modality.parse()?,
+                actors: r.actors,
+                document_parties: r.parties,
+                topic: r.topic,
+                text: r.text,
+                analysis_text: r.analysis_text,
+                attributes: r.attributes.0,
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ProfileRow<'a> {
+    commitment_id: i64,
+    document_id: i64,
+    channels: &'a [String],
+    features: &'a [(String, f32)],
+    advance: bool,
+    fulfil: bool,
+}
+
+/// A unit's profile to store: (unit, document, channels, profile).
+pub type ProfileWrite<'a> = (i64, i64, &'a [String], &'a StoredProfile);
+
+/// Replaces the profiles of `documents` (their retired units' too) with `rows`.
+pub async fn replace_profiles(
+    conn: &mut PgConnection,
+    documents: &[i64],
+    rows: &[ProfileWrite<'_>],
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "DELETE FROM link_profiles WHERE document_id = ANY($1)",
+        documents
+    )
+    .execute(&mut *conn)
+    .await?;
+    let rows: Vec<ProfileRow> = rows
+        .iter()
+        .map(|&(commitment_id, document_id, channels, p)| ProfileRow {
+            commitment_id,
+            document_id,
+            channels,
+            features: &p.features,
+            advance: p.advance,
+            fulfil: p.fulfil,
+        })
+        .collect();
+    for chunk in rows.chunks(5_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO link_profiles (commitment_id, document_id, channels, features, advance,
+                                       fulfil)
+            SELECT commitment_id, document_id, channels, features, advance, fulfil
+            FROM jsonb_to_recordset($1::jsonb) AS r(commitment_id bigint, document_id bigint,
+                 channels text[], features jsonb, advance boolean, fulfil boolean)
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stored profiles of units, by id.
+pub async fn profiles(
+    conn: &mut PgConnection,
+    units: &[i64],
+) -> Result<Vec<(i64, StoredProfile)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT commitment_id, features AS "features: Json<Vec<(String, f32)>>", advance, fulfil
+        FROM link_profiles WHERE commitment_id = ANY($1)
+        ORDER BY commitment_id
+        "#,
+        units
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.commitment_id,
+                StoredProfile {
+                    features: r.features.0,
+                    advance: r.advance,
+                    fulfil: r.fulfil,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Deletes every link, profile and linked mark, for a relink from scratch.
+pub async fn clear_all(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM links")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM link_profiles")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM document_links")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Units of other documents sharing a channel with `channels` (through the GIN index), with
+/// their channels.
+pub async fn candidates(
+    conn: &mut PgConnection,
+    channels: &[String],
+    except_document: i64,
+) -> Result<Vec<(i64, Vec<String>)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT commitment_id, channels FROM link_profiles
+        WHERE channels && $1 AND document_id <> $2
+        ORDER BY commitment_id
+        "#,
+        channels,
+        except_document
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.commitment_id, r.channels))
+    .collect())
+}
+
+/// Other documents with exactly the same body that are linked (have profiles).
+pub async fn linked_same_body(
+    conn: &mut PgConnection,
+    document: i64,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        SELECT o.id FROM documents o, documents d
+        WHERE d.id = $1 AND o.body_md5 = d.body_md5 AND o.id <> d.id
+          AND EXISTS (SELECT 1 FROM link_profiles p WHERE p.document_id = o.id)
+        ORDER BY o.id
+        "#,
+        document
+    )
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Deletes the links of a document's units (retired ones included).
+pub async fn delete_for_document(conn: &mut PgConnection, document: i64) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"
+        DELETE FROM links WHERE a IN (SELECT id FROM commitments WHERE document_id = $1)
+                             OR b IN (SELECT id FROM commitments WHERE document_id = $1)
+        "#,
+        document
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A stored link by unit ids.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredLink {
+    pub a: i64,
+    pub b: i64,
+    pub score: f64,
+    pub evidence: Evidence,
+}
+
+pub async fn insert(conn: &mut PgConnection, links: &[StoredLink]) -> Result<(), StoreError> {
+    for chunk in links.chunks(5_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO links (a, b, score, evidence)
+            SELECT a, b, score, evidence
+            FROM jsonb_to_recordset($1::jsonb) AS r(a bigint, b bigint, score double precision, evidence jsonb)
+            ON CONFLICT (a, b) DO UPDATE SET score = EXCLUDED.score, evidence = EXCLUDED.evidence
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Links touching any of `units`.
+pub async fn touching(
+    conn: &mut PgConnection,
+    units: &[i64],
+) -> Result<Vec<StoredLink>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT a, b, score, evidence AS "evidence: Json<Evidence>"
+        FROM links WHERE a = ANY($1) OR b = ANY($1)
+        ORDER BY a, b
+        "#,
+        units
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredLink {
+            a: r.a,
+            b: r.b,
+            score: r.score,
+            evidence: r.evidence.0,
+        })
+        .collect())
+}

@@ -1,0 +1,288 @@
+//! threads, thread_mentions.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+
+use super::StoreError;
+use crate::extract::{Kind, TargetValue, classify::period_end};
+use crate::link::export::{ExportDocument, ExportMention, ExportThread, ThreadsExport};
+use crate::link::summary::ThreadSummary;
+use crate::link::{Evidence, Relation};
+
+/// (unit, thread) for each of `units` that has a thread.
+pub async fn memberships(
+    conn: &mut PgConnection,
+    units: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        "SELECT commitment_id, thread_id FROM thread_mentions WHERE commitment_id = ANY($1)",
+        units
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.commitment_id, r.thread_id))
+    .collect())
+}
+
+/// Every unit of the threads that hold a unit of `document` (retired units included).
+pub async fn thread_mates_of_document(
+    conn: &mut PgConnection,
+    document: i64,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        SELECT m.commitment_id FROM thread_mentions m
+        WHERE m.thread_id IN (
+            SELECT t.thread_id FROM thread_mentions t
+            JOIN commitments c ON c.id = t.commitment_id
+            WHERE c.document_id = $1)
+        ORDER BY m.commitment_id
+        "#,
+        document
+    )
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Every active thread's id.
+pub async fn active_ids(conn: &mut PgConnection) -> Result<Vec<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar!("SELECT id FROM threads WHERE retired_at IS NULL ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// A thread to write: an existing id to keep, or a new thread.
+#[derive(Debug, Clone)]
+pub struct ThreadWrite {
+    pub id: Option<i64>,
+    pub summary: ThreadSummary,
+    pub mentions: Vec<MentionWrite>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionWrite {
+    pub commitment_id: i64,
+    pub relation: Relation,
+    pub score: Option<f64>,
+    pub evidence: Option<Evidence>,
+}
+
+#[derive(Serialize)]
+struct ThreadRow<'a> {
+    id: i64,
+    title: &'a str,
+    topic: &'a str,
+    parties: &'a [String],
+    deadline_text: Option<String>,
+    deadline: Option<NaiveDate>,
+    target: Option<&'a TargetValue>,
+    first_stated: Option<NaiveDate>,
+    last_mentioned: Option<NaiveDate>,
+    mention_count: i32,
+}
+
+#[derive(Serialize)]
+struct MentionRow<'a> {
+    commitment_id: i64,
+    thread_id: i64,
+    position: i32,
+    relation: Relation,
+    score: Option<f64>,
+    evidence: Option<&'a Evidence>,
+}
+
+/// Writes the threads of a set of units: every mention of `units` and of the threads
+/// `replaced` is removed, the given threads written (existing ids updated, new ones
+/// created), and the threads of `replaced` that were not kept are retired. Returns the ids
+/// of the threads written, in order.
+pub async fn write(
+    conn: &mut PgConnection,
+    units: &[i64],
+    replaced: &[i64],
+    threads: &[ThreadWrite],
+) -> Result<Vec<i64>, StoreError> {
+    sqlx::query!(
+        "DELETE FROM thread_mentions WHERE commitment_id = ANY($1) OR thread_id = ANY($2)",
+        units,
+        replaced
+    )
+    .execute(&mut *conn)
+    .await?;
+    let new_count = threads.iter().filter(|t| t.id.is_none()).count() as i64;
+    let mut fresh = sqlx::query_scalar!(
+        r#"
+        SELECT nextval(pg_get_serial_sequence('threads', 'id')) AS "id!"
+        FROM generate_series(1, $1::bigint)
+        "#,
+        new_count
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter();
+    let mut ids = Vec::with_capacity(threads.len());
+    for t in threads {
+        ids.push(match t.id {
+            Some(id) => id,
+            None => fresh
+                .next()
+                .ok_or_else(|| StoreError::Corrupt("thread id sequence ran short".into()))?,
+        });
+    }
+    let rows: Vec<ThreadRow> = threads
+        .iter()
+        .zip(&ids)
+        .map(|(t, &id)| ThreadRow {
+            id,
+            title: &t.summary.title,
+            topic: &t.summary.topic,
+            parties: &t.summary.parties,
+            deadline_text: t.summary.deadline.map(|d| d.to_string()),
+            deadline: t.summary.deadline.map(period_end),
+            target: t.summary.target.as_ref(),
+            first_stated: t.summary.first_stated,
+            last_mentioned: t.summary.last_mentioned,
+            mention_count: t.mentions.len() as i32,
+        })
+        .collect();
+    for chunk in rows.chunks(5_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO threads AS t (id, title, topic, parties, deadline_text, deadline, target,
+                                      first_stated, last_mentioned, mention_count)
+            OVERRIDING SYSTEM VALUE
+            SELECT id, title, topic, parties, deadline_text, deadline, target, first_stated,
+                   last_mentioned, mention_count
+            FROM jsonb_to_recordset($1::jsonb) AS r(
+                id bigint, title text, topic text, parties text[], deadline_text text,
+                deadline date, target jsonb, first_stated date, last_mentioned date,
+                mention_count integer)
+            ON CONFLICT (id) DO UPDATE SET
+                title = EXCLUDED.title, topic = EXCLUDED.topic, parties = EXCLUDED.parties,
+                deadline_text = EXCLUDED.deadline_text, deadline = EXCLUDED.deadline,
+                target = EXCLUDED.target, first_stated = EXCLUDED.first_stated,
+                last_mentioned = EXCLUDED.last_mentioned,
+                mention_count = EXCLUDED.mention_count, retired_at = NULL,
+                updated_at = now()
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let mentions: Vec<MentionRow> = threads
+        .iter()
+        .zip(&ids)
+        .flat_map(|(t, &thread_id)| {
+            t.mentions
+                .iter()
+                .enumerate()
+                .map(move |(position, m)| MentionRow {
+                    commitment_id: m.commitment_id,
+                    thread_id,
+                    position: position as i32,
+                    relation: m.relation,
+                    score: m.score,
+                    evidence: m.evidence.as_ref(),
+                })
+        })
+        .collect();
+    for chunk in mentions.chunks(5_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO thread_mentions (commitment_id, thread_id, position, relation, score,
+                                         evidence)
+            SELECT commitment_id, thread_id, position, relation, score, evidence
+            FROM jsonb_to_recordset($1::jsonb) AS r(
+                commitment_id bigint, thread_id bigint, position integer, relation text,
+                score double precision, evidence jsonb)
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        r#"
+        UPDATE threads SET retired_at = now(), mention_count = 0, updated_at = now()
+        WHERE id = ANY($1) AND NOT (id = ANY($2)) AND retired_at IS NULL
+        "#,
+        replaced,
+        &ids
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(ids)
+}
+
+/// Every active thread with its mentions, in order of first statement.
+pub async fn export(conn: &mut PgConnection) -> Result<ThreadsExport, StoreError> {
+    let threads = sqlx::query!(
+        r#"
+        SELECT id, title, topic, parties, deadline_text, target AS "target: Json<TargetValue>",
+               first_stated, last_mentioned
+        FROM threads WHERE retired_at IS NULL AND mention_count > 0
+        ORDER BY first_stated NULLS LAST, id
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mentions = sqlx::query!(
+        r#"
+        SELECT m.thread_id, m.relation, m.score, m.evidence AS "evidence: Json<Evidence>",
+               c.text, c.span_start, c.span_end, c.kind, d.id AS document_id, d.title,
+               d.published_on, d.signed_on, coalesce(d.source, d.source_path) AS "source!"
+        FROM thread_mentions m
+        JOIN threads t ON t.id = m.thread_id
+        JOIN commitments c ON c.id = m.commitment_id
+        JOIN documents d ON d.id = c.document_id
+        WHERE t.retired_at IS NULL
+        ORDER BY m.thread_id, m.position
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_thread: std::collections::HashMap<i64, Vec<ExportMention>> =
+        std::collections::HashMap::new();
+    for m in mentions {
+        by_thread
+            .entry(m.thread_id)
+            .or_default()
+            .push(ExportMention {
+                document: ExportDocument {
+                    id: m.document_id,
+                    title: m.title,
+                    published: m.published_on,
+                    signed: m.signed_on,
+                    source: m.source,
+                },
+                text: m.text,
+                start: m.span_start,
+                end: m.span_end,
+                kind: m.kind.parse::<Kind>()?,
+                relation: m.relation.parse::<Relation>()?,
+                score: m.score,
+                evidence: m.evidence.map(|e| e.0),
+            });
+    }
+    Ok(ThreadsExport {
+        threads: threads
+            .into_iter()
+            .map(|t| ExportThread {
+                mentions: by_thread.remove(&t.id).unwrap_or_default(),
+                id: t.id,
+                title: t.title,
+                topic: t.topic,
+                parties: t.parties,
+                deadline: t.deadline_text,
+                target: t.target.map(|j| j.0),
+                first_stated: t.first_stated,
+                last_mentioned: t.last_mentioned,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,279 @@
+//! Linking stored units into threads: incremental after ingestion in any order, relink from
+//! scratch, stable thread ids, re-extraction, export and eval.
+
+use std::process::Command;
+
+use pledgeline::link::export::ThreadsExport;
+use pledgeline::store;
+use serde_json::Value;
+
+use crate::helpers::{SEED_2011, SEED_2012, TITLE_2011, TITLE_2012, corpus_of, fresh_db, sample};
+
+async fn ingest_and_link(pool: &sqlx::PgPool, seeds: &[&str]) {
+    let corpus = corpus_of(pool);
+    for seed in seeds {
+        corpus
+            .ingest_path(&sample(seed))
+            .await
+            .outcome
+            .expect("seed ingests");
+        corpus.link_pending().await.expect("links");
+    }
+}
+
+async fn export(pool: &sqlx::PgPool) -> ThreadsExport {
+    let mut conn = pool.acquire().await.unwrap();
+    store::threads::export(&mut conn).await.expect("exports")
+}
+
+/// The export without ids (thread and document ids depend on the database), threads sorted.
+fn without_ids(e: &ThreadsExport) -> Vec<String> {
+    let mut out: Vec<String> = e
+        .threads
+        .iter()
+        .map(|t| {
+            let mut v = serde_json::to_value(t).unwrap();
+            v["id"] = Value::Null;
+            for m in v["mentions"].as_array_mut().unwrap() {
+                m["document"]["id"] = Value::Null;
+            }
+            v.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn incremental_linking_in_either_order_equals_relink() {
+    let forward = fresh_db().await;
+    ingest_and_link(&forward.pool, &[SEED_2011, SEED_2012]).await;
+    let backward = fresh_db().await;
+    ingest_and_link(&backward.pool, &[SEED_2012, SEED_2011]).await;
+    let (f, b) = (export(&forward.pool).await, export(&backward.pool).await);
+    assert!(
+        f.threads.iter().any(|t| t.mentions.len() > 1),
+        "some thread spans both documents"
+    );
+    assert_eq!(without_ids(&f), without_ids(&b));
+
+    corpus_of(&forward.pool).relink().await.expect("relinks");
+    let relinked = export(&forward.pool).await;
+    // Same threads, and every thread keeps its id.
+    assert_eq!(relinked, f);
+}
+
+#[tokio::test]
+async fn the_trade_target_thread_spans_both_documents_and_survives_reextraction() {
+    let db = fresh_db().await;
+    ingest_and_link(&db.pool, &[SEED_2012, SEED_2011]).await;
+    let find = |e: &ThreadsExport| {
+        e.threads
+            .iter()
+            .find(|t| t.mentions.iter().any(|m| m.text.contains("400亿美元")))
+            .cloned()
+            .expect("the trade thread")
+    };
+    let before = find(&export(&db.pool).await);
+    let origin = &before.mentions[0];
+    assert_eq!(
+        (origin.document.title.as_str(), origin.relation.as_str()),
+        (TITLE_2011, "origin")
+    );
+    assert!(origin.text.contains("400亿美元"));
+    let later = before
+        .mentions
+        .iter()
+        .find(|m| m.document.title == TITLE_2012 && m.text.contains("400亿美元"))
+        .expect("the 2012 mention of the target");
+    assert_eq!(later.relation.as_str(), "reaffirms");
+    assert_eq!(before.deadline.as_deref(), Some("2015"));
+    let evidence = later.evidence.as_ref().expect("evidence");
+    assert!(
+        evidence.keys.contains(&"metric:双边贸易额".to_owned()),
+        "{evidence:?}"
+    );
+    assert!(later.score.unwrap_or(0.0) > 1.0);
+
+    // Re-extraction with nothing changed keeps every thread as it was; a relink too.
+    let corpus = corpus_of(&db.pool);
+    let ids = {
+        let mut conn = db.pool.acquire().await.unwrap();
+        store::documents::ids(&mut conn).await.unwrap()
+    };
+    for id in ids {
+        corpus.reextract(id).await.expect("re-extracts");
+    }
+    corpus.link_pending().await.expect("links");
+    corpus.relink().await.expect("relinks");
+    let after = find(&export(&db.pool).await);
+    assert_eq!(after.id, before.id);
+    assert_eq!(after, before);
+}
+
+#[tokio::test]
+async fn a_changed_document_is_linked_again_and_its_old_threads_retire() {
+    let db = fresh_db().await;
+    ingest_and_link(&db.pool, &[SEED_2011, SEED_2012]).await;
+    let threads_before = export(&db.pool).await.threads.len();
+    // Retire the 2012 document's units as a re-extraction would when they disappear, and mark
+    // it for linking: its threads shrink back to the 2011 side.
+    sqlx::query(
+        "UPDATE commitments SET retired_at = now() WHERE document_id = \
+         (SELECT id FROM documents WHERE title = $1)",
+    )
+    .bind(TITLE_2012)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM document_links WHERE document_id = (SELECT id FROM documents WHERE title = $1)")
+        .bind(TITLE_2012)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    corpus_of(&db.pool).link_pending().await.expect("links");
+    let after = export(&db.pool).await;
+    assert!(after.threads.len() < threads_before);
+    assert!(
+        after
+            .threads
+            .iter()
+            .all(|t| t.mentions.iter().all(|m| m.document.title == TITLE_2011)),
+        "no mention of retired units is left"
+    );
+    let retired: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM threads WHERE retired_at IS NOT NULL")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(
+        retired > 0,
+        "threads only the 2012 document held are retired, not deleted"
+    );
+    let links: i64 = sqlx::query_scalar("SELECT count(*) FROM links")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+}
+
+fn pledgeline() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pledgeline"));
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("PLEDGELINE_DATA_DIR")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+#[tokio::test]
+async fn export_and_eval_agree_on_the_seed_gold() {
+    let db = fresh_db().await;
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/link/seed-links.json");
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let out = pledgeline()
+        .args(["eval", "--database-url", &db.url, "--verbose", "--docs"])
+        .arg(&docs)
+        .arg("--gold")
+        .arg(&gold)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("missed core links:"), "{stdout}");
+    let f1: f64 = stdout
+        .split("F1 ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("an F1 figure");
+    assert!(f1 > 0.6, "{stdout}");
+    // The scratch database is gone, and the current one untouched.
+    let scratch: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_database WHERE datname LIKE 'pledgeline_eval_%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(scratch, 0);
+    let documents: i64 = sqlx::query_scalar("SELECT count(*) FROM documents")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(documents, 0);
+
+    // Ingest, export, and check the export has the documented shape.
+    let ingest = pledgeline()
+        .args(["ingest", "--database-url", &db.url])
+        .arg(&docs)
+        .output()
+        .unwrap();
+    assert!(ingest.status.success());
+    let exported = pledgeline()
+        .args([
+            "export",
+            "threads",
+            "--format",
+            "json",
+            "--database-url",
+            &db.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(exported.status.success());
+    let v: Value = serde_json::from_slice(&exported.stdout).expect("JSON");
+    let thread = v["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["mentions"].as_array().unwrap().len() > 1)
+        .expect("a linked thread");
+    for key in ["id", "title", "topic", "deadline", "target", "mentions"] {
+        assert!(thread.get(key).is_some(), "thread lacks {key}");
+    }
+    let mention = &thread["mentions"][1];
+    for key in [
+        "document", "text", "start", "end", "kind", "relation", "score", "evidence",
+    ] {
+        assert!(mention.get(key).is_some(), "mention lacks {key}");
+    }
+    for key in ["id", "title", "published", "signed", "source"] {
+        assert!(
+            mention["document"].get(key).is_some(),
+            "document lacks {key}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_copy_of_a_document_is_not_linked_twice() {
+    let db = fresh_db().await;
+    ingest_and_link(&db.pool, &[SEED_2011, SEED_2012]).await;
+    let before = without_ids(&export(&db.pool).await);
+    // The same article filed again under another issue number: same body, other document.
+    let dir = crate::helpers::scratch_dir();
+    let copy = dir.path().join("copy.txt");
+    let text = std::fs::read_to_string(sample(SEED_2012)).unwrap();
+    std::fs::write(&copy, text.replacen("19807", "519807", 1)).unwrap();
+    let corpus = corpus_of(&db.pool);
+    let stored = corpus
+        .ingest_path(&copy)
+        .await
+        .outcome
+        .expect("the copy ingests");
+    assert!(matches!(stored[0], store::documents::Stored::Inserted(_)));
+    corpus.link_pending().await.expect("links");
+    let after = export(&db.pool).await;
+    let documents: std::collections::BTreeSet<i64> = after
+        .threads
+        .iter()
+        .flat_map(|t| t.mentions.iter().map(|m| m.document.id))
+        .collect();
+    assert_eq!(documents.len(), 2, "one of the two copies is linked");
+    // Whichever copy is linked, the threads read the same.
+    assert_eq!(without_ids(&after), before);
+}
