@@ -213,17 +213,16 @@ pub struct Attributes {
     pub instruments: Vec<Instrument>,
 }
 
-impl Unit {
-    /// Matching keys for candidate lookup: instrument keys and `metric:` keys of targets.
+impl Attributes {
+    /// Matching keys for candidate lookup: instrument keys and `metric:` keys of targets,
+    /// sorted, without repeats.
     pub fn keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self
-            .attributes
             .instruments
             .iter()
             .map(|i| i.key.clone())
             .chain(
-                self.attributes
-                    .targets
+                self.targets
                     .iter()
                     .filter_map(|t| t.metric.as_ref().map(|m| format!("metric:{m}"))),
             )

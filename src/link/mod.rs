@@ -91,21 +91,7 @@ impl LinkUnit {
 
     /// Instrument keys and target metric keys.
     pub fn keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .attributes
-            .instruments
-            .iter()
-            .map(|i| i.key.clone())
-            .chain(
-                self.attributes
-                    .targets
-                    .iter()
-                    .filter_map(|t| t.metric.as_ref().map(|m| format!("metric:{m}"))),
-            )
-            .collect();
-        keys.sort();
-        keys.dedup();
-        keys
+        self.attributes.keys()
     }
 
     /// Parties the unit speaks for, `both` resolved to the document's parties.

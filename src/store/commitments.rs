@@ -81,7 +81,7 @@ impl<'a> Row<'a> {
             actors: &u.actors,
             topic: &u.topic,
             deadline: u.attributes.timing.deadline.map(period_end),
-            keys: u.keys(),
+            keys: u.attributes.keys(),
             keywords: &u.keywords,
             search: tsvector_literal(terms.iter().copied()),
             terms,

@@ -3,15 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::{SEED_2011, SEED_2012, fixture, fresh_db, sample, scratch_dir};
-
-fn pledgeline() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pledgeline"));
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("PLEDGELINE_DATA_DIR")
-        .env("RUST_LOG", "warn");
-    cmd
-}
+use crate::helpers::{SEED_2011, SEED_2012, fixture, fresh_db, pledgeline, sample, scratch_dir};
 
 /// A running pledgeline process, killed if a test fails before stopping it.
 struct Running(std::process::Child);

@@ -274,6 +274,15 @@ pub const SEED_2011: &str = "001_e246b652d2346690.txt";
 pub const TITLE_2012: &str = "中哈总理第一次定期会晤联合公报";
 pub const TITLE_2011: &str = "中华人民共和国和哈萨克斯坦共和国关于发展全面战略伙伴关系的联合声明";
 
+/// The `pledgeline` binary, with the environment's database settings cleared.
+pub fn pledgeline() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pledgeline"));
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("PLEDGELINE_DATA_DIR")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
 /// The corpus over a pool, with the built-in lexicon and the default 16 MiB file limit.
 pub fn corpus_of(pool: &PgPool) -> Corpus {
     Corpus::new(pool.clone(), Extractor::embedded())

@@ -1,13 +1,13 @@
 //! Linking stored units into threads: incremental after ingestion in any order, relink from
 //! scratch, stable thread ids, re-extraction, export and eval.
 
-use std::process::Command;
-
 use pledgeline::link::export::ThreadsExport;
 use pledgeline::store;
 use serde_json::Value;
 
-use crate::helpers::{SEED_2011, SEED_2012, TITLE_2011, TITLE_2012, corpus_of, fresh_db, sample};
+use crate::helpers::{
+    SEED_2011, SEED_2012, TITLE_2011, TITLE_2012, corpus_of, fresh_db, pledgeline, sample,
+};
 
 async fn ingest_and_link(pool: &sqlx::PgPool, seeds: &[&str]) {
     let corpus = corpus_of(pool);
@@ -155,14 +155,6 @@ async fn a_changed_document_is_linked_again_and_its_old_threads_retire() {
         .await
         .unwrap();
     assert_eq!(links, 0);
-}
-
-fn pledgeline() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pledgeline"));
-    cmd.env_remove("DATABASE_URL")
-        .env_remove("PLEDGELINE_DATA_DIR")
-        .env("RUST_LOG", "warn");
-    cmd
 }
 
 #[tokio::test]
