@@ -264,3 +264,98 @@ fn print_seed_threads() {
         );
     }
 }
+
+/// A one-article archive file dated `date` (YYYYMMDD) with these paragraphs.
+fn article(title: &str, date: &str, paragraphs: &[&str]) -> ParsedDocument {
+    let body: String = paragraphs.iter().map(|p| format!("    {p}\n")).collect();
+    let text = format!(
+        "〖RQ/日期〗{date}〖-RQ/日期〗\n〖BT/标题〗{title}〖-BT/标题〗\n〖ZW/正文〗\n{body}〖-ZW/正文〗\n"
+    );
+    ingest::parse_bytes("t.txt", text.as_bytes(), usize::MAX)
+        .expect("parses")
+        .documents
+        .remove(0)
+}
+
+/// The relation of the later document's mention in the thread of the earlier one's first unit.
+fn relation_between(earlier: &str, later: &str) -> Option<Relation> {
+    let docs = vec![
+        article("中哈联合声明", "20110614", &[earlier]),
+        article("中哈联合公报", "20150614", &[later]),
+    ];
+    let units = link_units(&docs);
+    let (plans, _) = plan(&units);
+    plans
+        .iter()
+        .find(|p| units[p.mentions[0].unit].document == 0)
+        .and_then(|p| p.mentions.iter().find(|m| units[m.unit].document == 1))
+        .map(|m| m.relation)
+}
+
+#[test]
+fn a_changed_target_revises_and_a_reached_one_fulfils() {
+    let origin = "双方商定，到2015年将双边贸易额提高到400亿美元。";
+    assert_eq!(
+        relation_between(origin, "双方商定，到2020年将双边贸易额提高到400亿美元。"),
+        Some(Relation::Revises)
+    );
+    assert_eq!(
+        relation_between(origin, "双方商定，到2015年将双边贸易额提高到500亿美元。"),
+        Some(Relation::Revises)
+    );
+    assert_eq!(
+        relation_between(origin, "双方确认，到2015年将双边贸易额提高到400亿美元。"),
+        Some(Relation::Reaffirms)
+    );
+    assert_eq!(
+        relation_between(origin, "2012年双边贸易额达到257亿美元。"),
+        Some(Relation::Advances)
+    );
+    assert_eq!(
+        relation_between(origin, "2014年双边贸易额达到410亿美元。"),
+        Some(Relation::Fulfils)
+    );
+}
+
+#[test]
+fn the_same_amount_of_another_metric_is_not_the_same_target() {
+    let docs = vec![
+        article(
+            "中哈联合声明",
+            "20110614",
+            &["双方商定，到2015年将双边贸易额提高到400亿美元。"],
+        ),
+        article(
+            "中哈联合公报",
+            "20130614",
+            &["双方商定，到2015年将相互投资额提高到400亿美元。"],
+        ),
+    ];
+    let units = link_units(&docs);
+    let linker = linker();
+    let mut vocab = Vocabulary::default();
+    let profiles: Vec<Profile> = units
+        .iter()
+        .map(|u| linker.profile(u, &mut vocab))
+        .collect();
+    let scored = linker.score(&units[0], &profiles[0], &units[1], &profiles[1], &vocab);
+    if let Some((_, evidence)) = scored {
+        assert_eq!(evidence.target, None, "{evidence:?}");
+    }
+}
+
+#[test]
+fn a_step_towards_a_commitment_advances_it_and_a_report_of_it_done_fulfils_it() {
+    let origin = "双方商定尽快建立中哈边境口岸联合委员会。";
+    assert_eq!(
+        relation_between(
+            origin,
+            "双方将加快商签关于建立中哈边境口岸联合委员会的协定。"
+        ),
+        Some(Relation::Advances)
+    );
+    assert_eq!(
+        relation_between(origin, "中哈边境口岸联合委员会已于2012年正式成立。"),
+        Some(Relation::Fulfils)
+    );
+}
