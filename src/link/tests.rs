@@ -359,3 +359,81 @@ fn a_step_towards_a_commitment_advances_it_and_a_report_of_it_done_fulfils_it() 
         Some(Relation::Fulfils)
     );
 }
+
+#[test]
+fn threads_continue_the_old_thread_holding_most_of_their_units() {
+    let old: FxHashMap<i64, i64> = [(1, 10), (2, 10), (3, 11), (4, 11), (5, 11)]
+        .into_iter()
+        .collect();
+    // Plan 0 holds two units of thread 10 and one of 11; plan 1 holds two of 11; plan 2 is new.
+    let members = vec![vec![1, 2, 3], vec![4, 5], vec![6]];
+    assert_eq!(
+        continued_threads(&members, &old),
+        vec![Some(10), Some(11), None]
+    );
+    // Each old thread is continued once: the larger overlap wins it.
+    let members = vec![vec![3], vec![4, 5]];
+    assert_eq!(continued_threads(&members, &old), vec![None, Some(11)]);
+}
+
+/// Units 0..n of documents `docs[i]`, all on one date, in index order.
+fn bare_units(docs: &[i64]) -> Vec<LinkUnit> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, &d)| LinkUnit {
+            id: i as i64,
+            document: d,
+            document_key: format!("{d:04}"),
+            date: None,
+            span_start: i as i32,
+            span_end: i as i32 + 1,
+            kind: crate::extract::Kind::Commitment,
+            modality: crate::extract::Modality::Strong,
+            actors: vec![],
+            document_parties: vec![],
+            topic: "trade".into(),
+            text: String::new(),
+            analysis_text: String::new(),
+            attributes: Default::default(),
+        })
+        .collect()
+}
+
+fn link(a: usize, b: usize, score: f64) -> Link {
+    Link {
+        a,
+        b,
+        score,
+        evidence: Evidence::default(),
+    }
+}
+
+#[test]
+fn one_generic_unit_does_not_chain_two_threads_together() {
+    // Two strong pairs across documents 0 and 1, and a unit of document 2 weakly linked to
+    // one member of each pair.
+    let units = bare_units(&[0, 1, 0, 1, 2]);
+    let links = vec![
+        link(0, 1, 0.9),
+        link(2, 3, 0.9),
+        link(1, 4, 0.2),
+        link(3, 4, 0.2),
+    ];
+    let clusters = cluster::average_linkage(&units, &links, 0.15);
+    assert!(clusters.contains(&vec![0, 1]), "{clusters:?}");
+    assert!(clusters.contains(&vec![2, 3]), "{clusters:?}");
+    assert!(
+        !clusters.iter().any(|c| c.contains(&0) && c.contains(&2)),
+        "{clusters:?}"
+    );
+}
+
+#[test]
+fn a_unit_close_to_every_member_joins_the_thread() {
+    let units = bare_units(&[0, 1, 2]);
+    let links = vec![link(0, 1, 0.8), link(0, 2, 0.5), link(1, 2, 0.4)];
+    assert_eq!(
+        cluster::average_linkage(&units, &links, 0.15),
+        vec![vec![0, 1, 2]]
+    );
+}
