@@ -6,6 +6,9 @@
 # PROBES: new documents ingested one at a time at each size (default 5; the median is reported).
 # Environment: MAX_STEP_SECONDS (default 900): no larger size is attempted once growing the
 # store or relinking took longer than this. KEEP=1 keeps the work folder (cluster and corpus).
+# WORK=DIR uses (and keeps) that work folder: a store kept by an earlier run is taken up
+# where it was left (sizes it already holds are measured again without growing), so a long
+# run can be continued or extended to larger sizes.
 # LOG=FILE writes the full output of every command there (default: inside the work folder).
 #
 # The corpus comes from benches/gen_corpus.py (deterministic): the seed statements' sentences
@@ -23,8 +26,14 @@ sizes=${1:-10000,100000,1000000}
 probes=${2:-5}
 max_step=${MAX_STEP_SECONDS:-900}
 bin=${CARGO_TARGET_DIR:-target}/release/pledgeline
-work=$(mktemp -d "${TMPDIR:-/tmp}/pledgeline-linkbench.XXXXXX")
-chmod 755 "$work"
+if [ -n "${WORK:-}" ]; then
+  work=$WORK
+  KEEP=1
+  mkdir -p "$work"
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/pledgeline-linkbench.XXXXXX")
+fi
+chmod 755 "$work"   # the server runs as postgres and must reach the cluster inside
 cleanup() {
   "$bin" db stop --force --data-dir "$work/pg" >/dev/null 2>&1 || true
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
@@ -86,7 +95,11 @@ median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(flo
 units=0
 docs=0
 per_doc=70          # first guess of units per document, corrected after the first batch
-next_doc=0
+next_doc=0          # the generator's index of the next document to grow the store with
+probed=0            # probe documents ingested so far (their indexes start at 90,000,001)
+# What the store holds, kept in the work folder for WORK=DIR runs.
+[ -f "$work/state" ] && read -r units docs next_doc per_doc probed <"$work/state"
+save_state() { echo "$units $docs $next_doc $per_doc $probed" >"$work/state"; }
 stopped=""
 table="| units in store | documents | links | growth step (ingest+link) | one new document: total (median) | of which linking | candidate units | threads rewritten | relink | relink units/s | relink max RSS |"
 table+=$'\n'"| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -117,6 +130,7 @@ for target in "${targets[@]}"; do
     units=$((units + u))
     docs=$((docs + d))
     per_doc=$(( (units + docs - 1) / docs ))
+    save_state
     echo "grew by $d documents, $u units, $l links in ${total} s (${ingest} s ingest, ${link} s linking, $th threads written): store $docs documents, $units units"
     rm -rf "$batch"
   done
@@ -125,7 +139,8 @@ for target in "${targets[@]}"; do
   totals=(); links=(); threads=(); cands=()
   for j in $(seq 1 "$probes"); do
     probe=$work/probe-$step-$j
-    python3 benches/gen_corpus.py "$probe" --first $((90000000 + step * 1000 + j)) --count 1
+    probed=$((probed + 1))
+    python3 benches/gen_corpus.py "$probe" --first $((90000000 + probed)) --count 1
     out=$(run "probe $step.$j at $units units" "$bin" ingest --data-dir "$work/pg" "$probe")
     read -r total ingest link u l _ d th <<<"$out"
     cand=-
@@ -139,6 +154,7 @@ for target in "${targets[@]}"; do
     echo "  probe $j: ${total} s total, ${ingest} s to the ingest summary, ${link} s linking ($u units, $l links, $th threads rewritten, $cand candidate units)"
     totals+=("$total"); links+=("$link"); threads+=("$th"); [ "$cand" != - ] && cands+=("$cand")
     units=$((units + u)); docs=$((docs + d))
+    save_state
     rm -rf "$probe"
   done
   mt=$(median "${totals[@]}"); ml=$(median "${links[@]}"); mth=$(median "${threads[@]}" | cut -d. -f1)
@@ -162,4 +178,6 @@ done
 echo
 echo "$table"
 echo
-echo "full output of every command: $log"
+if [ -n "${LOG:-}" ] || [ "${KEEP:-0}" = 1 ]; then
+  echo "full output of every command: $log"
+fi
