@@ -223,6 +223,15 @@ impl Corpus {
         }
     }
 
+    /// Store a file already parsed (read once by a caller that also needs its documents).
+    pub async fn ingest_parsed(
+        &self,
+        source_path: &str,
+        parsed: ParsedFile,
+    ) -> Result<Vec<Stored>, CorpusError> {
+        self.store(source_path, Arc::new(parsed)).await
+    }
+
     /// Store every document of a file in one transaction, retrying deadlocks. Documents that
     /// are new, or were extracted by another extractor, are extracted first (on a blocking
     /// thread, before the transaction opens) and their units stored in the same transaction
@@ -309,7 +318,10 @@ impl Corpus {
                     &fingerprint,
                 )
                 .await?;
-                store::links::mark_stale(&mut tx, outcome.id()).await?;
+                // A document stored before is re-extracted here: link it again.
+                if matches!(outcome, Stored::Unchanged(_)) {
+                    store::links::mark_stale(&mut tx, outcome.id()).await?;
+                }
             }
             stored.push(outcome);
         }

@@ -88,7 +88,10 @@ pub async fn evaluate(
                 title: doc.title.clone(),
             })?;
         bodies.insert(key.clone(), article.body.clone());
-        corpus.ingest_path(&path).await.outcome.map_err(wrap)?;
+        corpus
+            .ingest_parsed(&path.to_string_lossy(), parsed)
+            .await
+            .map_err(wrap)?;
     }
     corpus.link_pending().await?;
     let export = {

@@ -237,7 +237,8 @@ async fn link_document(
         .into_iter()
         .collect();
     let position: FxHashMap<i64, usize> = ids.iter().enumerate().map(|(k, &id)| (id, k)).collect();
-    let mut all = own.clone();
+    let own_count = own.len();
+    let mut all = own;
     let mut profiles = own_profiles;
     // `found` index → index in `all` (retired candidates are not loaded).
     let mut slot: Vec<Option<usize>> = vec![None; found.len()];
@@ -250,7 +251,7 @@ async fn link_document(
         all.push(u);
     }
     let mut links = Vec::new();
-    for i in 0..own.len() {
+    for i in 0..own_count {
         let mut mine: Vec<usize> = profiles[i]
             .channels
             .iter()
@@ -268,7 +269,7 @@ async fn link_document(
     }
     let links = linker.keep_best(&all, links);
     store::links::insert(conn, &stored(&all, &links)).await?;
-    Ok((own.len(), links.len()))
+    Ok((own_count, links.len()))
 }
 
 /// Removes a document's profiles and links, adding its thread-mates to `seeds` so that their
@@ -291,18 +292,18 @@ async fn recluster(
 ) -> Result<usize, StoreError> {
     let mut affected = seeds;
     let mut frontier: Vec<i64> = affected.iter().copied().collect();
-    let mut edges: FxHashMap<(i64, i64), StoredLink> = FxHashMap::default();
+    let mut edges: FxHashMap<(i64, i64), f64> = FxHashMap::default();
     while !frontier.is_empty() {
         frontier.sort_unstable();
         let found = store::links::touching(conn, &frontier).await?;
         frontier.clear();
-        for l in found {
-            for end in [l.a, l.b] {
+        for (a, b, score) in found {
+            for end in [a, b] {
                 if affected.insert(end) {
                     frontier.push(end);
                 }
             }
-            edges.insert((l.a, l.b), l);
+            edges.insert((a, b), score);
         }
     }
     let mut affected: Vec<i64> = affected.into_iter().collect();
@@ -323,17 +324,36 @@ async fn recluster(
         })
         .collect();
     let mut links: Vec<Link> = edges
-        .into_values()
-        .filter_map(|l| {
+        .into_iter()
+        .filter_map(|((a, b), score)| {
             Some(Link {
-                a: *index.get(&l.a)?,
-                b: *index.get(&l.b)?,
-                score: l.score,
-                evidence: l.evidence,
+                a: *index.get(&a)?,
+                b: *index.get(&b)?,
+                score,
+                evidence: Default::default(),
             })
         })
         .collect();
     links.sort_by_key(|l| (l.a, l.b));
-    let plans = linker.threads(&units, &profiles, &links);
+    let mut plans = linker.threads(&units, &profiles, &links);
+    // Evidence only for the links that attach mentions.
+    let attaching: Vec<(i64, i64)> = plans
+        .iter()
+        .flat_map(|p| p.mentions.iter().filter_map(|m| m.link.as_ref()))
+        .map(|l| (units[l.a].id, units[l.b].id))
+        .collect();
+    let evidence: FxHashMap<(i64, i64), crate::link::Evidence> =
+        store::links::evidence(conn, &attaching)
+            .await?
+            .into_iter()
+            .collect();
+    for link in plans
+        .iter_mut()
+        .flat_map(|p| p.mentions.iter_mut().filter_map(|m| m.link.as_mut()))
+    {
+        if let Some(e) = evidence.get(&(units[link.a].id, units[link.b].id)) {
+            link.evidence = e.clone();
+        }
+    }
     write_plans(conn, &units, &affected, &[], plans).await
 }

@@ -395,14 +395,7 @@ impl Sentences {
 
     fn push_sentence(&mut self, block: usize, start: usize, end: usize) {
         let chars = &self.chars;
-        let mut s = start;
-        let mut e = end;
-        while s < e && chars[s].is_whitespace() {
-            s += 1;
-        }
-        while e > s && chars[e - 1].is_whitespace() {
-            e -= 1;
-        }
+        let (s, e) = crate::ingest::layout::trim_range(chars, start, end);
         // A sentence of punctuation only carries nothing.
         if !chars[s..e]
             .iter()

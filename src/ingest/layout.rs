@@ -533,9 +533,8 @@ fn split_sentences(body: &str, blocks: &[Block]) -> Vec<Sentence> {
     sentences
 }
 
-/// Adds the sentence `start..end` with surrounding whitespace removed,
-/// unless nothing but whitespace is left.
-fn push_sentence(chars: &[char], block: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+/// The range `start..end` of `chars` without the white space at either end.
+pub fn trim_range(chars: &[char], start: usize, end: usize) -> (usize, usize) {
     let mut s = start;
     let mut e = end;
     while s < e && chars[s].is_whitespace() {
@@ -544,6 +543,13 @@ fn push_sentence(chars: &[char], block: usize, start: usize, end: usize, out: &m
     while e > s && chars[e - 1].is_whitespace() {
         e -= 1;
     }
+    (s, e)
+}
+
+/// Adds the sentence `start..end` with surrounding whitespace removed,
+/// unless nothing but whitespace is left.
+fn push_sentence(chars: &[char], block: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let (s, e) = trim_range(chars, start, end);
     if s < e {
         out.push(Sentence {
             block,

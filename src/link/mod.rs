@@ -89,11 +89,6 @@ impl LinkUnit {
             .then_with(|| (self.span_start, self.span_end).cmp(&(other.span_start, other.span_end)))
     }
 
-    /// Instrument keys and target metric keys.
-    pub fn keys(&self) -> Vec<String> {
-        self.attributes.keys()
-    }
-
     /// Parties the unit speaks for, `both` resolved to the document's parties.
     pub fn parties(&self) -> Vec<String> {
         let mut out: Vec<String> = self
@@ -289,7 +284,8 @@ impl<'e> Linker<'e> {
             .into_iter()
             .map(|(w, weight)| (format!("w:{w}"), weight))
             .chain(
-                unit.keys()
+                unit.attributes
+                    .keys()
                     .into_iter()
                     .map(|k| (format!("k:{k}"), s.key_weight)),
             )
@@ -587,11 +583,6 @@ fn shared_target(a: &LinkUnit, b: &LinkUnit) -> Option<TargetEvidence> {
 /// Units by id, for callers that hold ids.
 pub fn index_of(units: &[LinkUnit]) -> FxHashMap<i64, usize> {
     units.iter().enumerate().map(|(i, u)| (u.id, i)).collect()
-}
-
-/// The distinct documents of a set of units.
-pub fn documents_of(units: &[LinkUnit]) -> FxHashSet<i64> {
-    units.iter().map(|u| u.document).collect()
 }
 
 /// Which existing thread each planned thread continues: the old thread holding most of its

@@ -67,13 +67,19 @@ fn linker() -> Linker<'static> {
     )
 }
 
-fn plan(units: &[LinkUnit]) -> (Vec<summary::ThreadPlan>, Vec<Link>) {
+/// The linker, and the units' profiles numbered in one vocabulary.
+fn profiled(units: &[LinkUnit]) -> (Linker<'static>, Vocabulary, Vec<Profile>) {
     let linker = linker();
     let mut vocab = Vocabulary::default();
-    let profiles: Vec<Profile> = units
+    let profiles = units
         .iter()
         .map(|u| linker.profile(u, &mut vocab))
         .collect();
+    (linker, vocab, profiles)
+}
+
+fn plan(units: &[LinkUnit]) -> (Vec<summary::ThreadPlan>, Vec<Link>) {
+    let (linker, vocab, profiles) = profiled(units);
     let links = linker.links(units, &profiles, &vocab);
     (linker.threads(units, &profiles, &links), links)
 }
@@ -332,12 +338,7 @@ fn the_same_amount_of_another_metric_is_not_the_same_target() {
         ),
     ];
     let units = link_units(&docs);
-    let linker = linker();
-    let mut vocab = Vocabulary::default();
-    let profiles: Vec<Profile> = units
-        .iter()
-        .map(|u| linker.profile(u, &mut vocab))
-        .collect();
+    let (linker, vocab, profiles) = profiled(&units);
     let scored = linker.score(&units[0], &profiles[0], &units[1], &profiles[1], &vocab);
     if let Some((_, evidence)) = scored {
         assert_eq!(evidence.target, None, "{evidence:?}");

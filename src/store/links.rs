@@ -276,8 +276,9 @@ pub async fn linked_same_body(
 pub async fn delete_for_document(conn: &mut PgConnection, document: i64) -> Result<(), StoreError> {
     sqlx::query!(
         r#"
-        DELETE FROM links WHERE a IN (SELECT id FROM commitments WHERE document_id = $1)
-                             OR b IN (SELECT id FROM commitments WHERE document_id = $1)
+        DELETE FROM links
+        WHERE a = ANY(ARRAY(SELECT id FROM commitments WHERE document_id = $1))
+           OR b = ANY(ARRAY(SELECT id FROM commitments WHERE document_id = $1))
         "#,
         document
     )
@@ -312,28 +313,40 @@ pub async fn insert(conn: &mut PgConnection, links: &[StoredLink]) -> Result<(),
     Ok(())
 }
 
-/// Links touching any of `units`.
+/// The links touching any of `units`, as (a, b, score): what clustering reads. The evidence
+/// is fetched only for the links that end up attaching mentions ([`evidence`]).
 pub async fn touching(
     conn: &mut PgConnection,
     units: &[i64],
-) -> Result<Vec<StoredLink>, StoreError> {
-    let rows = sqlx::query!(
-        r#"
-        SELECT a, b, score, evidence AS "evidence: Json<Evidence>"
-        FROM links WHERE a = ANY($1) OR b = ANY($1)
-        ORDER BY a, b
-        "#,
+) -> Result<Vec<(i64, i64, f64)>, StoreError> {
+    Ok(sqlx::query!(
+        "SELECT a, b, score FROM links WHERE a = ANY($1) OR b = ANY($1) ORDER BY a, b",
         units
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredLink {
-            a: r.a,
-            b: r.b,
-            score: r.score,
-            evidence: r.evidence.0,
-        })
-        .collect())
+    .await?
+    .into_iter()
+    .map(|r| (r.a, r.b, r.score))
+    .collect())
+}
+
+/// The evidence of the links (a, b) given.
+pub async fn evidence(
+    conn: &mut PgConnection,
+    pairs: &[(i64, i64)],
+) -> Result<Vec<((i64, i64), Evidence)>, StoreError> {
+    let (a, b): (Vec<i64>, Vec<i64>) = pairs.iter().copied().unzip();
+    Ok(sqlx::query!(
+        r#"
+        SELECT l.a, l.b, l.evidence AS "evidence: Json<Evidence>"
+        FROM links l JOIN unnest($1::bigint[], $2::bigint[]) AS p(a, b) ON l.a = p.a AND l.b = p.b
+        "#,
+        &a,
+        &b
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| ((r.a, r.b), r.evidence.0))
+    .collect())
 }
