@@ -71,8 +71,7 @@ impl Corpus {
         let units = store::links::units(&mut tx, None, None).await?;
         let linker = std::sync::Arc::clone(&self.linker);
         let (units, stored_profiles, links, plans) = tokio::task::spawn_blocking(move || {
-            let stored_profiles: Vec<StoredProfile> =
-                units.iter().map(|u| linker.analyse(u)).collect();
+            let stored_profiles: Vec<StoredProfile> = linker.analyse_all(&units);
             let mut vocab = Vocabulary::default();
             let profiles: Vec<Profile> = stored_profiles
                 .iter()
@@ -205,7 +204,7 @@ async fn link_document(
     for copy in store::links::linked_same_body(conn, document).await? {
         unlink(conn, copy, seeds).await?;
     }
-    let own_stored: Vec<StoredProfile> = own.iter().map(|u| linker.analyse(u)).collect();
+    let own_stored: Vec<StoredProfile> = linker.analyse_all(&own);
     let mut vocab = Vocabulary::default();
     let own_profiles: Vec<Profile> = own_stored
         .iter()

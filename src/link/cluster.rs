@@ -65,7 +65,16 @@ fn cross_pairs(a: &Cluster, b: &Cluster) -> u64 {
 }
 
 /// Clusters of unit indexes (each sorted), in order of their earliest unit.
-pub fn average_linkage(units: &[LinkUnit], links: &[Link], threshold: f32) -> Vec<Vec<usize>> {
+///
+/// A merge that would put two units of one document into a cluster must reach
+/// `repeat_threshold` instead: a document seldom states one commitment twice, so a second
+/// unit of it must be closer to the thread than the first.
+pub fn average_linkage(
+    units: &[LinkUnit],
+    links: &[Link],
+    threshold: f32,
+    repeat_threshold: f32,
+) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by(|&x, &y| units[x].order(&units[y]));
     let mut rank = vec![0; units.len()];
@@ -85,7 +94,7 @@ pub fn average_linkage(units: &[LinkUnit], links: &[Link], threshold: f32) -> Ve
         *clusters[l.a].neighbours.entry(l.b).or_insert(0.0) += l.score;
         *clusters[l.b].neighbours.entry(l.a).or_insert(0.0) += l.score;
     }
-    let threshold = f64::from(threshold);
+    let (threshold, repeat_threshold) = (f64::from(threshold), f64::from(repeat_threshold));
     let candidate = |clusters: &[Cluster], x: usize, y: usize| -> Option<Candidate> {
         let (cx, cy) = (&clusters[x], &clusters[y]);
         let pairs = cross_pairs(cx, cy);
@@ -94,7 +103,9 @@ pub fn average_linkage(units: &[LinkUnit], links: &[Link], threshold: f32) -> Ve
             return None;
         }
         let average = sum / pairs as f64;
-        (average >= threshold).then(|| Candidate {
+        let repeats = cx.documents.keys().any(|d| cy.documents.contains_key(d));
+        let needed = if repeats { repeat_threshold } else { threshold };
+        (average >= needed).then(|| Candidate {
             average,
             ranks: (cx.first.min(cy.first), cx.first.max(cy.first)),
             pair: (x, y),

@@ -30,11 +30,11 @@ use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Attributes, Extractor, Kind, Modality, words};
+use crate::extract::{Attributes, Extractor, Kind, Modality, units::Pos, words};
 pub use rules::LinkRules;
 
 /// Bumped whenever linking rules in code change in a way that changes results.
-pub const LINKER_VERSION: i32 = 1;
+pub const LINKER_VERSION: i32 = 2;
 
 string_enum! {
     /// How a mention stands to its thread.
@@ -163,6 +163,9 @@ pub struct Evidence {
     pub keys: Vec<String>,
     /// Shared content words, heaviest first.
     pub words: Vec<String>,
+    /// Shared fields of cooperation (`[fields]` of the link rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     /// Same target metric: and whether amount and deadline agree as well.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetEvidence>,
@@ -228,7 +231,29 @@ impl<'e> Linker<'e> {
 
     fn weight(&self, idf_hundredths: u16) -> f32 {
         let s = &self.rules.similarity;
-        (f32::from(idf_hundredths) / 100.0 - s.idf_base).max(s.weight_floor)
+        (f32::from(idf_hundredths) / 100.0 - s.idf_base)
+            .min(s.weight_cap)
+            .max(s.weight_floor)
+    }
+
+    /// The fields of cooperation named by a word or by a field word inside it.
+    fn fields_in(&self, word: &str, out: &mut Vec<u16>) {
+        let r = &self.rules;
+        if r.field_words.is_empty() {
+            return;
+        }
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(word.len()))
+            .collect();
+        for i in 0..bounds.len() {
+            for j in i + 2..bounds.len().min(i + r.longest_field_word + 1) {
+                if let Some(fs) = r.field_words.get(&word[bounds[i]..bounds[j]]) {
+                    out.extend_from_slice(fs);
+                }
+            }
+        }
     }
 
     /// What the linker reads of a unit: its content words (and the dictionary words inside
@@ -249,22 +274,63 @@ impl<'e> Linker<'e> {
         words::prepare(lex);
         let annotated = words::annotate(lex, jieba, cut.iter().map(|t| t.word));
         let mut weights: FxHashMap<String, f32> = FxHashMap::default();
+        let mut fields: Vec<u16> = Vec::new();
         let mut advance = false;
         let mut fulfil = false;
+        let mut add = |word: &str, w: f32| {
+            if w > 0.0 {
+                let e = weights.entry(word.to_owned()).or_insert(0.0);
+                *e = e.max(w);
+            }
+        };
+        // Where the unit's commitment starts: words before its head cue (circumstances,
+        // who speaks) and words of a purpose clause after it (以…, 为…) say less about what
+        // is committed to than the cue's object does.
+        let length = unit.analysis_text.chars().count();
+        let cue_start = (length as i64 == i64::from(unit.span_end - unit.span_start))
+            .then(|| {
+                unit.attributes
+                    .cues
+                    .iter()
+                    .filter(|c| c.role == "head")
+                    .map(|c| c.start as i64 - i64::from(unit.span_start))
+                    .filter(|&p| p >= 0 && (p as usize) < length)
+                    .min()
+            })
+            .flatten()
+            .map_or(0, |p| p as usize);
+        let mut purpose = false;
+        let mut after_comma = false;
         words::with_infos(|infos, sub_words| {
             for (t, (id, _, flags)) in cut.iter().zip(&annotated) {
                 advance |= self.rules.advance_words.contains(t.word);
                 fulfil |= self.rules.fulfil_words.contains(t.word);
-                if flags & words::flag::KEYWORD == 0
-                    || self.rules.boilerplate.contains(t.word)
-                    || inside_name(t.word)
+                self.fields_in(t.word, &mut fields);
+                if t.start >= cue_start
+                    && after_comma
+                    && self.rules.purpose_markers.contains(t.word)
                 {
+                    purpose = true;
+                }
+                after_comma = matches!(t.word, "，" | "," | "；");
+                if flags & words::flag::KEYWORD == 0 || self.rules.boilerplate.contains(t.word) {
+                    continue;
+                }
+                let mut share = if inside_name(t.word) {
+                    s.name_word_share
+                } else {
+                    1.0
+                };
+                if t.end <= cue_start {
+                    share *= s.pre_cue_share;
+                } else if purpose {
+                    share *= s.purpose_share;
+                }
+                if share <= 0.0 {
                     continue;
                 }
                 let info = &infos[*id as usize];
-                let w = self.weight(info.idf);
-                let e = weights.entry(t.word.to_owned()).or_insert(0.0);
-                *e = e.max(w);
+                let mut best_part: f32 = 0.0;
                 for sub in sub_words[info.sub_words as usize].split(' ') {
                     if sub.chars().count() < 2
                         || lex.stopwords.contains(sub)
@@ -273,13 +339,24 @@ impl<'e> Linker<'e> {
                     {
                         continue;
                     }
-                    let idf = words::idf(jieba, sub);
-                    let w = self.weight(idf) * s.sub_word_share;
-                    let e = weights.entry(sub.to_owned()).or_insert(0.0);
-                    *e = e.max(w);
+                    let w = self.weight(words::idf(jieba, sub));
+                    best_part = best_part.max(w);
+                    add(sub, w * s.sub_word_share * share);
                 }
+                // A compound weighs at least as much as its heaviest part: the lexicon's own
+                // words, which jieba is told are common so that it keeps them whole, would
+                // weigh nothing otherwise.
+                let own = self.weight(info.idf).max(best_part);
+                let pos_share = if matches!(info.pos, Pos::Verb | Pos::Idiom) {
+                    s.verb_share
+                } else {
+                    1.0
+                };
+                add(t.word, own * pos_share * share);
             }
         });
+        fields.sort_unstable();
+        fields.dedup();
         let mut features: Vec<(String, f32)> = weights
             .into_iter()
             .map(|(w, weight)| (format!("w:{w}"), weight))
@@ -289,6 +366,12 @@ impl<'e> Linker<'e> {
                     .into_iter()
                     .map(|k| (format!("k:{k}"), s.key_weight)),
             )
+            .chain(fields.iter().map(|&f| {
+                (
+                    format!("f:{}", self.rules.field_names[f as usize]),
+                    s.field_weight,
+                )
+            }))
             .collect();
         features.sort_by(|x, y| x.0.cmp(&y.0));
         features.dedup_by(|x, y| x.0 == y.0);
@@ -297,6 +380,48 @@ impl<'e> Linker<'e> {
             advance,
             fulfil,
         }
+    }
+
+    /// Profiles of units as [`Linker::analyse`] makes them, with context carried over: a
+    /// unit that refers back (成员国, 本组织, 该协定: the `anaphors` of the rules) without
+    /// naming an organisation or document of its own gets the names of the nearest unit
+    /// before it in its document that has some, at `context_share` of their weight.
+    pub fn analyse_all(&self, units: &[LinkUnit]) -> Vec<StoredProfile> {
+        let mut out: Vec<StoredProfile> = units.iter().map(|u| self.analyse(u)).collect();
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_by_key(|&i| (units[i].document, units[i].span_start, units[i].span_end));
+        let share = self.rules.similarity.context_share;
+        let is_name = |f: &str| f.starts_with("k:org:") || f.starts_with("k:doc:");
+        let mut last: Option<(i64, usize)> = None;
+        for i in order {
+            let unit = &units[i];
+            let named = out[i].features.iter().any(|(f, _)| is_name(f));
+            if !named
+                && share > 0.0
+                && self
+                    .rules
+                    .anaphors
+                    .iter()
+                    .any(|a| unit.analysis_text.contains(a.as_str()))
+                && let Some((doc, j)) = last
+                && doc == unit.document
+            {
+                let carried: Vec<(String, f32)> = out[j]
+                    .features
+                    .iter()
+                    .filter(|(f, _)| is_name(f))
+                    .map(|(f, w)| (f.clone(), w * share))
+                    .collect();
+                let p = &mut out[i];
+                p.features.extend(carried);
+                p.features.sort_by(|x, y| x.0.cmp(&y.0));
+                p.features.dedup_by(|x, y| x.0 == y.0);
+            }
+            if named {
+                last = Some((unit.document, i));
+            }
+        }
+        out
     }
 
     /// The unit's profile: see [`Linker::analyse`].
@@ -394,10 +519,13 @@ impl<'e> Linker<'e> {
         });
         let mut keys = Vec::new();
         let mut words = Vec::new();
+        let mut fields = Vec::new();
         for (f, _) in &shared {
             let name = vocab.name(*f);
             if let Some(k) = name.strip_prefix("k:") {
                 keys.push(k.to_owned());
+            } else if let Some(field) = name.strip_prefix("f:") {
+                fields.push(field.to_owned());
             } else if let Some(w) = name.strip_prefix("w:")
                 && words.len() < EVIDENCE_WORDS
             {
@@ -405,11 +533,13 @@ impl<'e> Linker<'e> {
             }
         }
         keys.sort();
+        fields.sort();
         Some((
             round4(score),
             Evidence {
                 keys,
                 words,
+                fields,
                 target,
                 same_topic,
                 other_parties,
@@ -530,8 +660,9 @@ impl<'e> Linker<'e> {
         profiles: &[Profile],
         links: &[Link],
     ) -> Vec<summary::ThreadPlan> {
+        let s = &self.rules.similarity;
         let clusters =
-            cluster::average_linkage(units, links, self.rules.similarity.merge_threshold);
+            cluster::average_linkage(units, links, s.merge_threshold, s.repeat_merge_threshold);
         let mut by_pair: FxHashMap<(usize, usize), &Link> = FxHashMap::default();
         for l in links {
             by_pair.insert((l.a, l.b), l);

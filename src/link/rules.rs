@@ -2,7 +2,9 @@
 //! lexicon directory overrides it). Its format is documented in the file itself and in
 //! `lexicon/README.md`.
 
-use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -17,6 +19,13 @@ const EMBEDDED: &str = include_str!("../../lexicon/links.toml");
 pub struct Similarity {
     pub idf_base: f32,
     pub weight_floor: f32,
+    pub weight_cap: f32,
+    pub verb_share: f32,
+    pub name_word_share: f32,
+    pub field_weight: f32,
+    pub context_share: f32,
+    pub pre_cue_share: f32,
+    pub purpose_share: f32,
     pub sub_word_share: f32,
     pub key_weight: f32,
     pub channel_min_weight: f32,
@@ -28,6 +37,7 @@ pub struct Similarity {
     pub max_links_per_document: usize,
     pub min_share_of_best: f32,
     pub merge_threshold: f32,
+    pub repeat_merge_threshold: f32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +54,12 @@ struct File {
     similarity: Similarity,
     #[serde(default)]
     boilerplate: Vec<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    anaphors: Vec<String>,
+    #[serde(default)]
+    purpose_markers: Vec<String>,
     relations: Relations,
 }
 
@@ -55,6 +71,16 @@ pub struct LinkRules {
     pub advance_words: FxHashSet<String>,
     pub fulfil_words: FxHashSet<String>,
     pub refer_kinds: Vec<Kind>,
+    /// Words opening a purpose clause (以, 为).
+    pub purpose_markers: FxHashSet<String>,
+    /// Words that refer back to something named before (成员国, 本组织).
+    pub anaphors: Vec<String>,
+    /// Fields of cooperation, by name.
+    pub field_names: Vec<String>,
+    /// A field word → the fields it names (indexes into `field_names`).
+    pub field_words: FxHashMap<String, Vec<u16>>,
+    /// Longest field word, in characters.
+    pub longest_field_word: usize,
     /// Hex SHA-256 of the file: which rules linked the store.
     pub fingerprint: String,
 }
@@ -88,7 +114,28 @@ impl LinkRules {
             });
         }
         let set = |v: Vec<String>| v.into_iter().collect::<FxHashSet<_>>();
+        let mut field_words: FxHashMap<String, Vec<u16>> = FxHashMap::default();
+        let mut field_names = Vec::new();
+        for (i, (name, words)) in file.fields.into_iter().enumerate() {
+            for w in words {
+                let fields = field_words.entry(w).or_default();
+                if !fields.contains(&(i as u16)) {
+                    fields.push(i as u16);
+                }
+            }
+            field_names.push(name);
+        }
+        let longest_field_word = field_words
+            .keys()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0);
         Ok(Self {
+            anaphors: file.anaphors,
+            purpose_markers: set(file.purpose_markers),
+            field_names,
+            field_words,
+            longest_field_word,
             similarity: file.similarity,
             boilerplate: set(file.boilerplate),
             advance_words: set(file.relations.advance_words),

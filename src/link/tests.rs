@@ -71,9 +71,10 @@ fn linker() -> Linker<'static> {
 fn profiled(units: &[LinkUnit]) -> (Linker<'static>, Vocabulary, Vec<Profile>) {
     let linker = linker();
     let mut vocab = Vocabulary::default();
-    let profiles = units
+    let profiles = linker
+        .analyse_all(units)
         .iter()
-        .map(|u| linker.profile(u, &mut vocab))
+        .map(|p| linker.profile_of(p, &mut vocab))
         .collect();
     (linker, vocab, profiles)
 }
@@ -166,7 +167,8 @@ fn seed_links_are_found() {
     for (a, b, want, got) in &report.mistyped {
         eprintln!("mistyped {want} as {got}: {a} <-> {b}");
     }
-    assert!(report.f1 >= 0.6, "{report}");
+    assert!(report.f1 >= 0.75, "{report}");
+    assert!(report.relation_accuracy >= 0.8, "{report}");
 }
 
 #[test]
@@ -420,7 +422,7 @@ fn one_generic_unit_does_not_chain_two_threads_together() {
         link(1, 4, 0.2),
         link(3, 4, 0.2),
     ];
-    let clusters = cluster::average_linkage(&units, &links, 0.15);
+    let clusters = cluster::average_linkage(&units, &links, 0.15, 0.15);
     assert!(clusters.contains(&vec![0, 1]), "{clusters:?}");
     assert!(clusters.contains(&vec![2, 3]), "{clusters:?}");
     assert!(
@@ -434,7 +436,138 @@ fn a_unit_close_to_every_member_joins_the_thread() {
     let units = bare_units(&[0, 1, 2]);
     let links = vec![link(0, 1, 0.8), link(0, 2, 0.5), link(1, 2, 0.4)];
     assert_eq!(
-        cluster::average_linkage(&units, &links, 0.15),
+        cluster::average_linkage(&units, &links, 0.15, 0.15),
         vec![vec![0, 1, 2]]
+    );
+}
+
+#[test]
+#[ignore = "a debugging aid: prints each seed link with its gold verdict"]
+fn print_seed_link_verdicts() {
+    let docs = parsed();
+    let units = link_units(&docs);
+    let (linker, vocab, profiles) = profiled(&units);
+    let links = linker.links(&units, &profiles, &vocab);
+    let by_pair: FxHashMap<(usize, usize), &Link> = links.iter().map(|l| ((l.a, l.b), l)).collect();
+    for l in &links {
+        let plans = vec![relation::plan(
+            &linker,
+            &units,
+            &profiles,
+            &[l.a, l.b],
+            &by_pair,
+        )];
+        let r =
+            eval::score(&gold(), &bodies(&docs), &export(&docs, &units, &plans)).expect("scores");
+        let verdict = if r.wrong.is_empty() {
+            if r.core_found > 0 { "CORE" } else { "rel " }
+        } else {
+            "WRONG"
+        };
+        let ta: String = units[l.a].analysis_text.chars().take(22).collect();
+        let tb: String = units[l.b].analysis_text.chars().take(22).collect();
+        eprintln!(
+            "{verdict} {:.2} {ta} | {tb} {:?} {:?} sim={:.2} topic={}",
+            l.score,
+            l.evidence.keys,
+            l.evidence.words,
+            l.evidence.similarity,
+            l.evidence.same_topic
+        );
+    }
+}
+
+/// The link between the first unit of an earlier and of a later one-paragraph article.
+fn link_between(earlier: &str, later: &str) -> Option<Link> {
+    let docs = vec![
+        article("中哈联合声明", "20110614", &[earlier]),
+        article("中哈联合公报", "20150614", &[later]),
+    ];
+    let units = link_units(&docs);
+    let (linker, vocab, profiles) = profiled(&units);
+    let first = |d: i64| units.iter().position(|u| u.document == d).expect("a unit");
+    linker.link(&units, &profiles, &vocab, first(0), first(1))
+}
+
+#[test]
+fn commitments_of_one_field_worded_differently_link_through_the_field() {
+    let link = link_between(
+        "双方将进一步加强投资合作。",
+        "双方将进一步促进相互投资，优化投资环境。",
+    )
+    .expect("investment commitments link");
+    assert_eq!(link.evidence.fields, vec!["investment"]);
+    // Another field, with the same wording around it, does not.
+    assert!(link_between("双方将进一步加强投资合作。", "双方将进一步加强旅游合作。").is_none());
+}
+
+#[test]
+fn a_compound_weighs_at_least_as_much_as_its_heaviest_part() {
+    let docs = vec![article(
+        "中哈联合声明",
+        "20110614",
+        &["双方决定发展全面战略伙伴关系。"],
+    )];
+    let units = link_units(&docs);
+    let (linker, vocab, profiles) = profiled(&units);
+    let weight = |w: &str| {
+        profiles[0]
+            .features
+            .iter()
+            .find(|(f, _)| vocab.name(*f) == format!("w:{w}"))
+            .map(|&(_, weight)| weight)
+    };
+    // The lexicon adds 全面战略伙伴关系 to jieba as a common word (so that jieba keeps it
+    // whole); it still weighs as much as 战略伙伴, the rarest word inside it.
+    let whole = weight("全面战略伙伴关系").expect("the compound is a feature");
+    let part = weight("战略伙伴").expect("its part is a feature");
+    let s = &linker.rules().similarity;
+    assert!(whole > s.weight_floor, "{whole}");
+    assert!(whole + 1e-4 >= part / s.sub_word_share, "{whole} vs {part}");
+}
+
+#[test]
+fn a_unit_referring_back_carries_the_organisation_named_before_it() {
+    let docs = vec![
+        article(
+            "中哈联合声明",
+            "20110614",
+            &["双方将加强在上海合作组织框架内的合作。双方将认真落实各成员国领导人达成的共识。"],
+        ),
+        article(
+            "中哈联合公报",
+            "20150614",
+            &["双方将深化上海合作组织框架内的务实合作。"],
+        ),
+    ];
+    let units = link_units(&docs);
+    let (linker, vocab, _) = profiled(&units);
+    let profiles = linker.analyse_all(&units);
+    let member_states = units
+        .iter()
+        .position(|u| u.text.contains("成员国"))
+        .expect("the referring unit");
+    let carried = profiles[member_states]
+        .features
+        .iter()
+        .find(|(f, _)| f == "k:org:sco")
+        .expect("carries the SCO");
+    assert!(carried.1 < linker.rules().similarity.key_weight);
+    let _ = vocab;
+}
+
+#[test]
+fn a_second_unit_of_one_document_needs_a_closer_link_to_join() {
+    let units = bare_units(&[0, 1, 0]);
+    let links = vec![link(0, 1, 0.8), link(1, 2, 0.18)];
+    // Unit 2 would join {0, 1} at an average of 0.18 over its one cross-document pair:
+    // enough for a first unit of a document, not for a second one.
+    assert_eq!(
+        cluster::average_linkage(&units, &links, 0.15, 0.15),
+        vec![vec![0, 1, 2]]
+    );
+    assert_eq!(
+        cluster::average_linkage(&units, &links, 0.15, 0.2),
+        vec![vec![0, 1], vec![2]]
     );
 }
