@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic People's Daily archive files for the linking benchmark (benches/link-scale.sh).
 
-    benches/gen_corpus.py OUT_DIR --first K --count N [--seed S] [--sentences M]
+    benches/gen_corpus.py OUT_DIR --first K --count N [--seed S] [--sentences M] [--date-index D]
 
 Writes documents K .. K+N-1 (one archive file each, in the archive's YYYY/MM/DD layout) to
 OUT_DIR. Document k depends only on (seed, k), so a store can be grown batch by batch and
@@ -30,7 +30,9 @@ Each document is made from the sentences of the two seed joint statements
   unknown organisation (a drawn word + 委员会/组织/中心/机构). Titles in 《》 and names in “”
   get words drawn from a generator seeded by the partner and the five-year period, so the
   same treaty is named the same way in the documents of one partner and period.
-* Years are shifted to the document's year (1990-2021, dates drawn uniformly), amounts
+* Years are shifted to the document's year (1990-2021, dates drawn uniformly; or, with
+  --date-index N, one document a day from 1990-01-01 + N days, so that each new batch comes
+  after the store, as news does), amounts
   before 亿/万 are drawn, and the signature block carries the document's date.
 
 What this corpus does *not* model: the templates' common words are shared by every document
@@ -44,6 +46,7 @@ a build; or --jieba-dict / --hmm-model). Standard library only; deterministic fo
 """
 
 import argparse
+import datetime
 import bisect
 import glob
 import math
@@ -487,9 +490,13 @@ class Generator:
         partner = self.lx["partners"][self.partner_pool.draw(rng)]
         forms = self.partner_forms(partner)
         year = rng.randint(1990, 2021)
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        if args.date_index is not None:
+            # One document a day from 1990-01-01, in the order of the date index.
+            d = datetime.date(1990, 1, 1) + datetime.timedelta(days=args.date_index + k - args.first)
+            year, month, day = d.year, d.month, d.day
         # Titles and names: the same for one partner, template and five-year period.
         name_seed = args.seed * 7919 + hash_str(partner["code"]) * 10 + year // 5
-        month, day = rng.randint(1, 12), rng.randint(1, 28)
         opening_idx = rng.randrange(len(self.openings))
         seed_year = 2012 if opening_idx == 0 else 2011
 
@@ -567,6 +574,9 @@ def main():
     ap.add_argument("--first", type=int, default=0, help="index of the first document")
     ap.add_argument("--count", type=int, required=True, help="how many documents")
     ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--date-index", type=int, default=None,
+                    help="date the documents one a day from 1990-01-01 + this many days, in "
+                         "order (default: dates drawn over 1990-2021)")
     ap.add_argument("--sentences", type=int, default=52,
                     help="sentences per document (about 1.3 units each)")
     ap.add_argument("--org-share", type=float, default=0.1,

@@ -13,8 +13,10 @@
 #
 # The corpus comes from benches/gen_corpus.py (deterministic): the seed statements' sentences
 # with their channel words (rare content words, names, titles, organisations) redrawn from
-# jieba's dictionary by frequency, a partner state per document, dates over 1990-2021, ~70
-# units per document. The store is grown with `pledgeline ingest` (which links what it adds),
+# jieba's dictionary by frequency, a partner state per document, ~70 units per document,
+# dated one a day in the order they are added (growth batches, then each probe), so that every
+# new document comes after the store, as news does: linking it is one step over the threads
+# it touches. (A document dated before linked ones relinks everything: see the relink column.) The store is grown with `pledgeline ingest` (which links what it adds),
 # in batches; each probe is one fresh document (never part of the store before), ingested on
 # its own, so its time is a whole command: process start, lexicon, connection, parse,
 # extract, store, link (one transaction), close. Times are split at the lines the command
@@ -97,9 +99,11 @@ docs=0
 per_doc=70          # first guess of units per document, corrected after the first batch
 next_doc=0          # the generator's index of the next document to grow the store with
 probed=0            # probe documents ingested so far (their indexes start at 90,000,001)
+dated=0             # documents dated so far (each new one is dated the day after)
 # What the store holds, kept in the work folder for WORK=DIR runs.
-[ -f "$work/state" ] && read -r units docs next_doc per_doc probed <"$work/state"
-save_state() { echo "$units $docs $next_doc $per_doc $probed" >"$work/state"; }
+[ -f "$work/state" ] && read -r units docs next_doc per_doc probed dated <"$work/state"
+dated=${dated:-$((next_doc + probed))}
+save_state() { echo "$units $docs $next_doc $per_doc $probed $dated" >"$work/state"; }
 stopped=""
 table="| units in store | documents | links | growth step (ingest+link) | one new document: total (median) | of which linking | candidate units | threads rewritten | relink | relink units/s | relink max RSS |"
 table+=$'\n'"| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -123,8 +127,9 @@ for target in "${targets[@]}"; do
     n=$(( (target - units + per_doc - 1) / per_doc ))
     [ "$n" -gt 500 ] && n=500
     batch=$work/batch-$next_doc
-    python3 benches/gen_corpus.py "$batch" --first "$next_doc" --count "$n"
+    python3 benches/gen_corpus.py "$batch" --first "$next_doc" --count "$n" --date-index "$dated"
     next_doc=$((next_doc + n))
+    dated=$((dated + n))
     out=$(run "grow to $target" "$bin" ingest --data-dir "$work/pg" "$batch")
     read -r total ingest link u l _ d th <<<"$out"
     units=$((units + u))
@@ -140,16 +145,21 @@ for target in "${targets[@]}"; do
   for j in $(seq 1 "$probes"); do
     probe=$work/probe-$step-$j
     probed=$((probed + 1))
-    python3 benches/gen_corpus.py "$probe" --first $((90000000 + probed)) --count 1
+    python3 benches/gen_corpus.py "$probe" --first $((90000000 + probed)) --count 1 --date-index "$dated"
+    dated=$((dated + 1))
     out=$(run "probe $step.$j at $units units" "$bin" ingest --data-dir "$work/pg" "$probe")
     read -r total ingest link u l _ d th <<<"$out"
     cand=-
     if have_psql; then
-      cand=$(sql "WITH d AS (SELECT max(document_id) AS id FROM link_profiles),
-                       ch AS (SELECT array_agg(DISTINCT c) AS a FROM link_profiles, unnest(channels) c
+      window=$(sed -n 's/^max_candidates_per_channel = //p' lexicon/links.toml)
+      cand=$(sql "WITH d AS (SELECT document_id AS id, document_order AS o FROM document_links
+                             ORDER BY document_id DESC LIMIT 1),
+                       ch AS (SELECT DISTINCT unnest(channels) AS c FROM link_profiles
                               WHERE document_id = (SELECT id FROM d))
-                  SELECT count(*) FROM link_profiles, ch, d
-                  WHERE channels && ch.a AND document_id <> d.id")
+                  SELECT count(DISTINCT p.commitment_id) FROM ch CROSS JOIN LATERAL (
+                      SELECT commitment_id FROM channel_postings
+                      WHERE channel = ch.c AND unit_order < (SELECT o FROM d)
+                      ORDER BY unit_order DESC LIMIT $window) p")
     fi
     echo "  probe $j: ${total} s total, ${ingest} s to the ingest summary, ${link} s linking ($u units, $l links, $th threads rewritten, $cand candidate units)"
     totals+=("$total"); links+=("$link"); threads+=("$th"); [ "$cand" != - ] && cands+=("$cand")

@@ -1,12 +1,22 @@
-//! Average-linkage clustering of linked units.
+//! Average-linkage clustering of linked units, built document by document.
 //!
-//! Every unit starts as its own cluster. The two clusters whose cross-document unit pairs
-//! have the highest average link score (a pair without a link scores 0) merge, as long as that
-//! average reaches the threshold. A generic sentence linked weakly to two unrelated threads
-//! therefore cannot join them into one: the average over all pairs stays low.
+//! Documents are taken in document order (date, then content hash). Each document's units
+//! start as clusters of their own, beside the threads built so far from earlier documents;
+//! among the threads they link to and themselves, the two clusters whose cross-document unit
+//! pairs have the highest average link score (a pair without a link scores 0) merge, as long
+//! as that average reaches the threshold. A generic sentence linked weakly to two unrelated
+//! threads therefore cannot join them into one: the average over all pairs stays low. A
+//! merge that would put two units of one document into a cluster must reach the higher
+//! `repeat_threshold`: a document seldom states one commitment twice.
 //!
-//! Deterministic: ties go to the pair of clusters whose earliest units come first in document
-//! order, so the result depends only on the units and their links, never on input order.
+//! Threads are never split by a later document, only extended or merged, so the threads as
+//! of any date depend only on the documents up to that date. That is what lets a new
+//! document (one dated after everything linked so far) be linked by one [`merge`] over the
+//! threads it touches, with exactly the result of building everything again.
+//!
+//! Scores are summed in integer ticks ([`ticks`]) and averages compared exactly, so a
+//! decision never depends on the order in which scores were added up. Ties go to the
+//! clusters whose earliest units come first in document order.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -15,101 +25,139 @@ use rustc_hash::FxHashMap;
 
 use super::{Link, LinkUnit};
 
-struct Cluster {
-    members: Vec<usize>,
+/// A score in ten-thousandths (scores are rounded to four decimals, so this is exact).
+pub fn ticks(score: f64) -> i64 {
+    (score * 10_000.0).round() as i64
+}
+
+/// A cluster as [`merge`] starts from: an existing thread, or a unit of the new document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seed<R> {
+    /// Units in it.
+    pub size: u64,
     /// Units per document.
+    pub documents: FxHashMap<i64, u32>,
+    /// Where its earliest unit comes in document order (ties go to the earlier).
+    pub rank: R,
+}
+
+struct Cluster<R> {
+    members: Vec<usize>,
+    size: u64,
     documents: FxHashMap<i64, u32>,
-    /// Rank (in document order) of the earliest member.
-    first: usize,
-    /// Sum of link scores to each neighbouring cluster.
-    neighbours: FxHashMap<usize, f64>,
+    rank: R,
+    /// Sum of link ticks to each neighbouring cluster.
+    neighbours: FxHashMap<usize, i64>,
     alive: bool,
 }
 
 /// A candidate merge in the queue.
-#[derive(PartialEq)]
-struct Candidate {
-    average: f64,
-    /// Ranks of the two clusters' earliest units (smaller first).
-    ranks: (usize, usize),
+struct Candidate<R> {
+    sum: i64,
+    pairs: u64,
+    /// Ranks of the two clusters (smaller first).
+    ranks: (R, R),
     pair: (usize, usize),
     /// Sizes when queued: a merge since makes the entry stale.
-    sizes: (usize, usize),
+    sizes: (u64, u64),
 }
 
-impl Eq for Candidate {}
-
-impl Ord for Candidate {
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.average
-            .total_cmp(&o.average)
-            .then_with(|| o.ranks.cmp(&self.ranks))
+impl<R: Ord> Candidate<R> {
+    /// Compares averages exactly: sum / pairs against the other's.
+    fn average_cmp(&self, o: &Self) -> Ordering {
+        (i128::from(self.sum) * i128::from(o.pairs))
+            .cmp(&(i128::from(o.sum) * i128::from(self.pairs)))
     }
 }
 
-impl PartialOrd for Candidate {
+impl<R: Ord> PartialEq for Candidate<R> {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+
+impl<R: Ord> Eq for Candidate<R> {}
+
+impl<R: Ord> Ord for Candidate<R> {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.average_cmp(o)
+            .then_with(|| o.ranks.cmp(&self.ranks))
+            .then_with(|| o.pair.cmp(&self.pair))
+    }
+}
+
+impl<R: Ord> PartialOrd for Candidate<R> {
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
         Some(self.cmp(o))
     }
 }
 
-/// Cross-document unit pairs between two clusters.
-fn cross_pairs(a: &Cluster, b: &Cluster) -> u64 {
-    let (na, nb) = (a.members.len() as u64, b.members.len() as u64);
-    let same: u64 = a
-        .documents
+/// Cross-document unit pairs between two clusters, and whether they share a document.
+fn cross_pairs(
+    (na, da): (u64, &FxHashMap<i64, u32>),
+    (nb, db): (u64, &FxHashMap<i64, u32>),
+) -> (u64, bool) {
+    let (small, large) = if da.len() <= db.len() {
+        (da, db)
+    } else {
+        (db, da)
+    };
+    let same: u64 = small
         .iter()
-        .map(|(d, &n)| u64::from(n) * u64::from(b.documents.get(d).copied().unwrap_or(0)))
+        .map(|(d, &n)| u64::from(n) * u64::from(large.get(d).copied().unwrap_or(0)))
         .sum();
-    na * nb - same
+    (na * nb - same, same > 0)
 }
 
-/// Clusters of unit indexes (each sorted), in order of their earliest unit.
-///
-/// A merge that would put two units of one document into a cluster must reach
-/// `repeat_threshold` instead: a document seldom states one commitment twice, so a second
-/// unit of it must be closer to the thread than the first.
-pub fn average_linkage(
-    units: &[LinkUnit],
-    links: &[Link],
+/// Merges seed clusters by average linkage. `sums` holds the link ticks between pairs of
+/// seeds (each pair once, in either order). Returns the groups of seed indexes that end up
+/// together, each sorted, in order of their first seed.
+pub fn merge<R: Ord + Clone>(
+    seeds: Vec<Seed<R>>,
+    sums: &[(usize, usize, i64)],
     threshold: f32,
     repeat_threshold: f32,
 ) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_by(|&x, &y| units[x].order(&units[y]));
-    let mut rank = vec![0; units.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r;
-    }
-    let mut clusters: Vec<Cluster> = (0..units.len())
-        .map(|i| Cluster {
+    let (threshold, repeat) = (
+        ticks(f64::from(threshold)),
+        ticks(f64::from(repeat_threshold)),
+    );
+    let mut clusters: Vec<Cluster<R>> = seeds
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Cluster {
             members: vec![i],
-            documents: std::iter::once((units[i].document, 1)).collect(),
-            first: rank[i],
+            size: s.size,
+            documents: s.documents,
+            rank: s.rank,
             neighbours: FxHashMap::default(),
             alive: true,
         })
         .collect();
-    for l in links {
-        *clusters[l.a].neighbours.entry(l.b).or_insert(0.0) += l.score;
-        *clusters[l.b].neighbours.entry(l.a).or_insert(0.0) += l.score;
-    }
-    let (threshold, repeat_threshold) = (f64::from(threshold), f64::from(repeat_threshold));
-    let candidate = |clusters: &[Cluster], x: usize, y: usize| -> Option<Candidate> {
-        let (cx, cy) = (&clusters[x], &clusters[y]);
-        let pairs = cross_pairs(cx, cy);
-        let sum = cx.neighbours.get(&y).copied().unwrap_or(0.0);
-        if pairs == 0 {
-            return None;
+    for &(a, b, s) in sums {
+        if a != b {
+            *clusters[a].neighbours.entry(b).or_insert(0) += s;
+            *clusters[b].neighbours.entry(a).or_insert(0) += s;
         }
-        let average = sum / pairs as f64;
-        let repeats = cx.documents.keys().any(|d| cy.documents.contains_key(d));
-        let needed = if repeats { repeat_threshold } else { threshold };
-        (average >= needed).then(|| Candidate {
-            average,
-            ranks: (cx.first.min(cy.first), cx.first.max(cy.first)),
-            pair: (x, y),
-            sizes: (cx.members.len(), cy.members.len()),
+    }
+    let candidate = |clusters: &[Cluster<R>], x: usize, y: usize| -> Option<Candidate<R>> {
+        let (cx, cy) = (&clusters[x], &clusters[y]);
+        let (pairs, repeats) = cross_pairs((cx.size, &cx.documents), (cy.size, &cy.documents));
+        let sum = cx.neighbours.get(&y).copied().unwrap_or(0);
+        let needed = if repeats { repeat } else { threshold };
+        (pairs > 0 && i128::from(sum) >= i128::from(needed) * i128::from(pairs)).then(|| {
+            let ranks = if cx.rank <= cy.rank {
+                (cx.rank.clone(), cy.rank.clone())
+            } else {
+                (cy.rank.clone(), cx.rank.clone())
+            };
+            Candidate {
+                sum,
+                pairs,
+                ranks,
+                pair: (x, y),
+                sizes: (cx.size, cy.size),
+            }
         })
     };
     let mut queue = BinaryHeap::new();
@@ -131,7 +179,7 @@ pub fn average_linkage(
         let (x, y) = c.pair;
         if !clusters[x].alive
             || !clusters[y].alive
-            || (clusters[x].members.len(), clusters[y].members.len()) != c.sizes
+            || (clusters[x].size, clusters[y].size) != c.sizes
         {
             continue;
         }
@@ -140,24 +188,27 @@ pub fn average_linkage(
         let documents = std::mem::take(&mut clusters[y].documents);
         let neighbours = std::mem::take(&mut clusters[y].neighbours);
         clusters[y].alive = false;
-        let first = clusters[y].first;
+        let (size, rank) = (clusters[y].size, clusters[y].rank.clone());
         let target = &mut clusters[x];
         target.members.extend(absorbed);
-        target.first = target.first.min(first);
+        target.size += size;
+        if rank < target.rank {
+            target.rank = rank;
+        }
         for (d, n) in documents {
             *target.documents.entry(d).or_insert(0) += n;
         }
         target.neighbours.remove(&y);
         for (&z, &s) in &neighbours {
             if z != x {
-                *clusters[x].neighbours.entry(z).or_insert(0.0) += s;
+                *clusters[x].neighbours.entry(z).or_insert(0) += s;
             }
         }
         let mut zs: Vec<usize> = clusters[x].neighbours.keys().copied().collect();
         zs.sort_unstable();
         for z in zs {
             if let Some(s) = clusters[z].neighbours.remove(&y) {
-                *clusters[z].neighbours.entry(x).or_insert(0.0) += s;
+                *clusters[z].neighbours.entry(x).or_insert(0) += s;
             }
             let (p, q) = if x < z { (x, z) } else { (z, x) };
             if let Some(c) = candidate(&clusters, p, q) {
@@ -165,14 +216,208 @@ pub fn average_linkage(
             }
         }
     }
-    let mut out: Vec<(usize, Vec<usize>)> = clusters
+    let mut out: Vec<Vec<usize>> = clusters
         .into_iter()
         .filter(|c| c.alive)
         .map(|mut c| {
             c.members.sort_unstable();
-            (c.first, c.members)
+            c.members
         })
         .collect();
-    out.sort_by_key(|(first, _)| *first);
+    out.sort_by_key(|m| m[0]);
+    out
+}
+
+/// Average linkage over all units at once (every unit a seed): what one document step does
+/// when nothing came before. Clusters of unit indexes (each sorted), in order of their
+/// earliest unit.
+pub fn average_linkage(
+    units: &[LinkUnit],
+    links: &[Link],
+    threshold: f32,
+    repeat_threshold: f32,
+) -> Vec<Vec<usize>> {
+    let rank = ranks(units);
+    let seeds = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Seed {
+            size: 1,
+            documents: std::iter::once((u.document, 1)).collect(),
+            rank: rank[i],
+        })
+        .collect();
+    let sums: Vec<(usize, usize, i64)> = links.iter().map(|l| (l.a, l.b, ticks(l.score))).collect();
+    let mut out = merge(seeds, &sums, threshold, repeat_threshold);
+    out.sort_by_key(|m| m.iter().map(|&i| rank[i]).min());
+    out
+}
+
+/// Each unit's position in document order.
+pub fn ranks(units: &[LinkUnit]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by(|&x, &y| units[x].order(&units[y]));
+    let mut rank = vec![0; units.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
+}
+
+/// A thread being built.
+struct Thread {
+    members: Vec<usize>,
+    documents: FxHashMap<i64, u32>,
+    rank: usize,
+    /// Link ticks to each other thread.
+    neighbours: FxHashMap<usize, i64>,
+}
+
+/// Threads built document by document in document order (see the module comment): the
+/// clusters of unit indexes (each sorted), in order of their earliest unit.
+pub fn in_document_order(
+    units: &[LinkUnit],
+    links: &[Link],
+    threshold: f32,
+    repeat_threshold: f32,
+) -> Vec<Vec<usize>> {
+    let rank = ranks(units);
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| rank[i]);
+    let mut adjacency: Vec<Vec<(usize, i64)>> = vec![Vec::new(); units.len()];
+    for l in links {
+        adjacency[l.a].push((l.b, ticks(l.score)));
+        adjacency[l.b].push((l.a, ticks(l.score)));
+    }
+    let mut thread_of: Vec<usize> = vec![usize::MAX; units.len()];
+    let mut threads: Vec<Thread> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let document = units[order[start]].document;
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&i| units[i].document == document)
+                .count();
+        let own = &order[start..end];
+        start = end;
+        // The threads this document's units link to (earlier units all have one).
+        let mut involved: Vec<usize> = own
+            .iter()
+            .flat_map(|&u| adjacency[u].iter())
+            .map(|&(v, _)| thread_of[v])
+            .filter(|&t| t != usize::MAX)
+            .collect();
+        involved.sort_unstable();
+        involved.dedup();
+        let slot: FxHashMap<usize, usize> =
+            involved.iter().enumerate().map(|(k, &t)| (t, k)).collect();
+        let mut seeds: Vec<Seed<usize>> = involved
+            .iter()
+            .map(|&t| Seed {
+                size: threads[t].members.len() as u64,
+                documents: threads[t].documents.clone(),
+                rank: threads[t].rank,
+            })
+            .collect();
+        let mut sums: Vec<(usize, usize, i64)> = Vec::new();
+        for (k, &t) in involved.iter().enumerate() {
+            for (&o, &s) in &threads[t].neighbours {
+                if let Some(&j) = slot.get(&o)
+                    && j > k
+                {
+                    sums.push((k, j, s));
+                }
+            }
+        }
+        for (k, &u) in own.iter().enumerate() {
+            seeds.push(Seed {
+                size: 1,
+                documents: std::iter::once((document, 1)).collect(),
+                rank: rank[u],
+            });
+            for &(v, s) in &adjacency[u] {
+                if let Some(&j) = slot.get(&thread_of[v]) {
+                    sums.push((j, involved.len() + k, s));
+                }
+            }
+        }
+        for group in merge(seeds, &sums, threshold, repeat_threshold) {
+            let old: Vec<usize> = group
+                .iter()
+                .filter(|&&k| k < involved.len())
+                .map(|&k| involved[k])
+                .collect();
+            let target = match old.first() {
+                Some(&t) => t,
+                None => {
+                    threads.push(Thread {
+                        members: Vec::new(),
+                        documents: FxHashMap::default(),
+                        rank: usize::MAX,
+                        neighbours: FxHashMap::default(),
+                    });
+                    threads.len() - 1
+                }
+            };
+            for &gone in &old[old.len().min(1)..] {
+                absorb(&mut threads, &mut thread_of, target, gone);
+            }
+            for &k in group.iter().filter(|&&k| k >= involved.len()) {
+                let u = own[k - involved.len()];
+                let t = &mut threads[target];
+                t.members.push(u);
+                *t.documents.entry(document).or_insert(0) += 1;
+                t.rank = t.rank.min(rank[u]);
+                thread_of[u] = target;
+            }
+        }
+        // The document's links now join its threads to the earlier ones.
+        for &u in own {
+            for &(v, s) in &adjacency[u] {
+                let (a, b) = (thread_of[u], thread_of[v]);
+                if b != usize::MAX && a != b && rank[v] < rank[u] {
+                    *threads[a].neighbours.entry(b).or_insert(0) += s;
+                    *threads[b].neighbours.entry(a).or_insert(0) += s;
+                }
+            }
+        }
+    }
+    let mut out: Vec<(usize, Vec<usize>)> = threads
+        .into_iter()
+        .filter(|t| !t.members.is_empty())
+        .map(|mut t| {
+            t.members.sort_unstable();
+            (t.rank, t.members)
+        })
+        .collect();
+    out.sort_by_key(|(r, _)| *r);
     out.into_iter().map(|(_, m)| m).collect()
+}
+
+/// Moves thread `gone` into thread `target`.
+fn absorb(threads: &mut [Thread], thread_of: &mut [usize], target: usize, gone: usize) {
+    let moved = std::mem::take(&mut threads[gone].members);
+    for &m in &moved {
+        thread_of[m] = target;
+    }
+    let documents = std::mem::take(&mut threads[gone].documents);
+    let neighbours = std::mem::take(&mut threads[gone].neighbours);
+    let rank = threads[gone].rank;
+    let t = &mut threads[target];
+    t.members.extend(moved);
+    t.rank = t.rank.min(rank);
+    for (d, n) in documents {
+        *t.documents.entry(d).or_insert(0) += n;
+    }
+    t.neighbours.remove(&gone);
+    for (z, s) in neighbours {
+        if z == target {
+            continue;
+        }
+        *threads[target].neighbours.entry(z).or_insert(0) += s;
+        let n = &mut threads[z].neighbours;
+        n.remove(&gone);
+        *n.entry(target).or_insert(0) += s;
+    }
 }

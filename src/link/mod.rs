@@ -6,13 +6,15 @@
 //!    the store holds or in which order documents arrived), with the names of organisations,
 //!    titled documents, quoted names and target metrics replaced by their alias-resolved keys.
 //! 2. Two units of different documents are compared only when they share a *channel* (a key,
-//!    or a word heavy enough): the store looks channels up through a GIN index, so linking a
-//!    new document costs the same however large the store is.
+//!    a field of cooperation, or a word heavy enough), and through each channel a unit meets
+//!    only the last few units before its document that have it: the store reads them from an
+//!    index, so linking a new document costs the same however large the store is.
 //! 3. The score ([`score`]) is a weighted Dice similarity of the profiles, lowered when topics
 //!    or parties disagree and raised by a shared target; each link keeps its [`Evidence`].
-//! 4. Links are clustered per connected component by average linkage ([`cluster`]), which
-//!    does not chain unrelated units through one generic sentence: a unit joins a thread only
-//!    when it is close to the thread's members on average.
+//! 4. Links are clustered by average linkage document by document in document order
+//!    ([`cluster`]), which does not chain unrelated units through one generic sentence (a
+//!    unit joins a thread only when it is close to the thread's members on average), and
+//!    lets a new document be linked by one merge step over the threads it touches.
 //! 5. A thread's mentions are ordered by document date; each later mention gets its
 //!    [`Relation`] to the thread ([`relation`]), and the thread a title, topic, parties,
 //!    deadline and target ([`summary`]).
@@ -89,6 +91,22 @@ impl LinkUnit {
             .then_with(|| (self.span_start, self.span_end).cmp(&(other.span_start, other.span_end)))
     }
 
+    /// The document's place in document order, as text that sorts the same way (see
+    /// [`document_order`]).
+    pub fn document_order(&self) -> String {
+        document_order(self.date, &self.document_key)
+    }
+
+    /// The unit's place in document order, as text that sorts like [`LinkUnit::order`].
+    pub fn unit_order(&self) -> String {
+        format!(
+            "{}{:010}{:010}",
+            self.document_order(),
+            self.span_start.max(0),
+            self.span_end.max(0)
+        )
+    }
+
     /// Parties the unit speaks for, `both` resolved to the document's parties.
     pub fn parties(&self) -> Vec<String> {
         let mut out: Vec<String> = self
@@ -105,6 +123,15 @@ impl LinkUnit {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+/// A document's place in document order as text that sorts like [`LinkUnit::order`]:
+/// dated documents first by date, undated ones last, then by content hash.
+pub fn document_order(date: Option<NaiveDate>, key: &str) -> String {
+    match date {
+        Some(d) => format!("0{}|{key}", d.format("%Y-%m-%d")),
+        None => format!("1|{key}"),
     }
 }
 
@@ -548,35 +575,71 @@ impl<'e> Linker<'e> {
         ))
     }
 
-    /// Every link among `units` (each unit compared with the units of other documents that
-    /// share a channel with it), in a deterministic order.
+    /// Every link among `units`, in a deterministic order. Each unit is compared with its
+    /// candidates: for each of its channels, the `max_candidates_per_channel` units with that
+    /// channel that come last before its document in document order (see
+    /// [`LinkUnit::order`]). A document is thus compared with the same units whether it is
+    /// linked on arrival or in a relink of everything.
     pub fn links(&self, units: &[LinkUnit], profiles: &[Profile], vocab: &Vocabulary) -> Vec<Link> {
+        let rank = cluster::ranks(units);
         let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, p) in profiles.iter().enumerate() {
             for c in &p.channels {
                 postings.entry(c.as_str()).or_default().push(i);
             }
         }
-        let mut out = Vec::new();
-        let mut seen: Vec<usize> = vec![usize::MAX; units.len()];
-        for (i, p) in profiles.iter().enumerate() {
-            let mut candidates: Vec<usize> = Vec::new();
-            for c in &p.channels {
-                for &j in &postings[c.as_str()] {
-                    if j > i && seen[j] != i && units[j].document != units[i].document {
-                        seen[j] = i;
-                        candidates.push(j);
+        let window = self.rules.similarity.max_candidates_per_channel;
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for list in postings.values_mut() {
+            list.sort_unstable_by_key(|&i| rank[i]);
+            let mut start = 0;
+            while start < list.len() {
+                let document = units[list[start]].document;
+                let end = start
+                    + list[start..]
+                        .iter()
+                        .take_while(|&&i| units[i].document == document)
+                        .count();
+                for &i in &list[start..end] {
+                    for &j in &list[start.saturating_sub(window)..start] {
+                        pairs.push((i, j));
                     }
                 }
-            }
-            candidates.sort_unstable();
-            for j in candidates {
-                if let Some(link) = self.link(units, profiles, vocab, i, j) {
-                    out.push(link);
-                }
+                start = end;
             }
         }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut out: Vec<Link> = pairs
+            .into_iter()
+            .filter_map(|(i, j)| self.link(units, profiles, vocab, i, j))
+            .collect();
+        out.sort_by_key(|l| (l.a, l.b));
         self.keep_best(units, out)
+    }
+
+    /// The candidates of a new document's units among earlier units: `windows` holds, for
+    /// each channel, the units (indexes) that come last before the document (at most
+    /// `max_candidates_per_channel` of them). Returns (unit, candidate) pairs, sorted.
+    pub fn candidate_pairs(
+        &self,
+        own: std::ops::Range<usize>,
+        profiles: &[Profile],
+        windows: &FxHashMap<String, Vec<usize>>,
+    ) -> Vec<(usize, usize)> {
+        let mut pairs: Vec<(usize, usize)> = own
+            .flat_map(|i| {
+                profiles[i]
+                    .channels
+                    .iter()
+                    .filter_map(|c| windows.get(c))
+                    .flatten()
+                    .map(move |&j| (i, j))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
     }
 
     /// Keeps the links both of whose units count them among their best into the other's
@@ -662,7 +725,7 @@ impl<'e> Linker<'e> {
     ) -> Vec<summary::ThreadPlan> {
         let s = &self.rules.similarity;
         let clusters =
-            cluster::average_linkage(units, links, s.merge_threshold, s.repeat_merge_threshold);
+            cluster::in_document_order(units, links, s.merge_threshold, s.repeat_merge_threshold);
         let mut by_pair: FxHashMap<(usize, usize), &Link> = FxHashMap::default();
         for l in links {
             by_pair.insert((l.a, l.b), l);

@@ -35,6 +35,7 @@ pub struct Similarity {
     pub same_target_bonus: f32,
     pub link_threshold: f32,
     pub max_links_per_document: usize,
+    pub max_candidates_per_channel: usize,
     pub min_share_of_best: f32,
     pub merge_threshold: f32,
     pub repeat_merge_threshold: f32,

@@ -571,3 +571,59 @@ fn a_second_unit_of_one_document_needs_a_closer_link_to_join() {
         vec![vec![0, 1], vec![2]]
     );
 }
+
+#[test]
+fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
+    let mut docs = parsed();
+    let later: String = SEEDS[0]
+        .1
+        .replace("2011", "2013")
+        .replace("二○一一", "二○一三");
+    docs.extend(
+        ingest::parse_bytes("2013.txt", later.as_bytes(), usize::MAX)
+            .expect("parses")
+            .documents,
+    );
+    let units = link_units(&docs);
+    let (linker, vocab, profiles) = profiled(&units);
+    let links = linker.links(&units, &profiles, &vocab);
+    let s = &linker.rules().similarity;
+    let all =
+        cluster::in_document_order(&units, &links, s.merge_threshold, s.repeat_merge_threshold);
+    // The threads of the first two documents alone: their units and the links among them.
+    let early: Vec<usize> = (0..units.len())
+        .filter(|&i| units[i].document < 2)
+        .collect();
+    let early_links: Vec<Link> = links
+        .iter()
+        .filter(|l| units[l.a].document < 2 && units[l.b].document < 2)
+        .cloned()
+        .collect();
+    let before = cluster::in_document_order(
+        &units,
+        &early_links,
+        s.merge_threshold,
+        s.repeat_merge_threshold,
+    );
+    let thread_of = |clusters: &[Vec<usize>]| -> FxHashMap<usize, usize> {
+        clusters
+            .iter()
+            .enumerate()
+            .flat_map(|(t, m)| m.iter().map(move |&u| (u, t)))
+            .collect()
+    };
+    let (now, then) = (thread_of(&all), thread_of(&before));
+    for &x in &early {
+        for &y in &early {
+            // Together before: together still.
+            if then[&x] == then[&y] {
+                assert_eq!(now[&x], now[&y], "{} / {}", units[x].text, units[y].text);
+            }
+        }
+    }
+    assert!(
+        all.iter()
+            .any(|m| m.iter().any(|&u| units[u].document == 2) && m.len() > 2),
+        "the restatement joins earlier threads"
+    );
+}

@@ -39,24 +39,142 @@ pub async fn pending_documents(
     .collect())
 }
 
-/// Records that documents are linked by this linker.
+/// Records that documents are linked by this linker: (document, its place in document
+/// order, see [`crate::link::LinkUnit::document_order`]).
 pub async fn mark_linked(
     conn: &mut PgConnection,
-    documents: &[i64],
+    documents: &[(i64, String)],
     linker: &str,
 ) -> Result<(), StoreError> {
+    let (ids, orders): (Vec<i64>, Vec<String>) = documents.iter().cloned().unzip();
     sqlx::query!(
         r#"
-        INSERT INTO document_links (document_id, linker)
-        SELECT unnest($1::bigint[]), $2
-        ON CONFLICT (document_id) DO UPDATE SET linker = EXCLUDED.linker, linked_at = now()
+        INSERT INTO document_links (document_id, linker, document_order)
+        SELECT d, $3, o FROM unnest($1::bigint[], $2::text[]) AS x(d, o)
+        ON CONFLICT (document_id) DO UPDATE
+        SET linker = EXCLUDED.linker, document_order = EXCLUDED.document_order,
+            linked_at = now()
         "#,
-        documents,
+        &ids,
+        &orders,
         linker
     )
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Where documents come in document order: (document, order), for the given ids.
+pub async fn document_orders(
+    conn: &mut PgConnection,
+    documents: &[i64],
+) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT id, coalesce(signed_on, published_on) AS date,
+               encode(content_hash, 'hex') AS "key!"
+        FROM documents WHERE id = ANY($1) ORDER BY id
+        "#,
+        documents
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, crate::link::document_order(r.date, &r.key)))
+    .collect())
+}
+
+/// The last place in document order of a document this linker has linked.
+pub async fn last_linked_order(
+    conn: &mut PgConnection,
+    linker: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT max(document_order) FROM document_links WHERE linker = $1",
+        linker
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Whether any of `documents` has linked units (profiles) already.
+pub async fn any_linked(conn: &mut PgConnection, documents: &[i64]) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM link_profiles WHERE document_id = ANY($1)) AS "any!""#,
+        documents
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// A unit's channel as stored: (channel, the unit's place in document order, unit, document).
+pub type PostingWrite<'a> = (&'a str, &'a str, i64, i64);
+
+pub async fn insert_postings(
+    conn: &mut PgConnection,
+    rows: &[PostingWrite<'_>],
+) -> Result<(), StoreError> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        channel: &'a str,
+        unit_order: &'a str,
+        commitment_id: i64,
+        document_id: i64,
+    }
+    let rows: Vec<Row> = rows
+        .iter()
+        .map(|&(channel, unit_order, commitment_id, document_id)| Row {
+            channel,
+            unit_order,
+            commitment_id,
+            document_id,
+        })
+        .collect();
+    for chunk in rows.chunks(10_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO channel_postings (channel, unit_order, commitment_id, document_id)
+            SELECT channel, unit_order, commitment_id, document_id
+            FROM jsonb_to_recordset($1::jsonb)
+                 AS r(channel text, unit_order text, commitment_id bigint, document_id bigint)
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// For each of `channels`, the last `limit` units with it that come before `before` in
+/// document order: (channel, unit).
+pub async fn windows(
+    conn: &mut PgConnection,
+    channels: &[String],
+    before: &str,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT c.channel AS "channel!", p.commitment_id
+        FROM unnest($1::text[]) AS c(channel)
+        CROSS JOIN LATERAL (
+            SELECT commitment_id FROM channel_postings
+            WHERE channel = c.channel AND unit_order < $2
+            ORDER BY unit_order DESC
+            LIMIT $3
+        ) p
+        ORDER BY 1, 2
+        "#,
+        channels,
+        before,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.channel, r.commitment_id))
+    .collect())
 }
 
 /// Marks a document as needing linking again (its units changed).
@@ -159,6 +277,12 @@ pub async fn replace_profiles(
     )
     .execute(&mut *conn)
     .await?;
+    sqlx::query!(
+        "DELETE FROM channel_postings WHERE document_id = ANY($1)",
+        documents
+    )
+    .execute(&mut *conn)
+    .await?;
     let rows: Vec<ProfileRow> = rows
         .iter()
         .map(|&(commitment_id, document_id, channels, p)| ProfileRow {
@@ -225,33 +349,13 @@ pub async fn clear_all(conn: &mut PgConnection) -> Result<(), StoreError> {
     sqlx::query!("DELETE FROM link_profiles")
         .execute(&mut *conn)
         .await?;
+    sqlx::query!("DELETE FROM channel_postings")
+        .execute(&mut *conn)
+        .await?;
     sqlx::query!("DELETE FROM document_links")
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Units of other documents sharing a channel with `channels` (through the GIN index), with
-/// their channels.
-pub async fn candidates(
-    conn: &mut PgConnection,
-    channels: &[String],
-    except_document: i64,
-) -> Result<Vec<(i64, Vec<String>)>, StoreError> {
-    Ok(sqlx::query!(
-        r#"
-        SELECT commitment_id, channels FROM link_profiles
-        WHERE channels && $1 AND document_id <> $2
-        ORDER BY commitment_id
-        "#,
-        channels,
-        except_document
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.commitment_id, r.channels))
-    .collect())
 }
 
 /// Other documents with exactly the same body that are linked (have profiles).

@@ -27,6 +27,25 @@ pub async fn memberships(
     .collect())
 }
 
+/// (thread, unit) for every mention of the given threads.
+pub async fn members(
+    conn: &mut PgConnection,
+    threads: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT thread_id, commitment_id FROM thread_mentions
+        WHERE thread_id = ANY($1) ORDER BY thread_id, commitment_id
+        "#,
+        threads
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.thread_id, r.commitment_id))
+    .collect())
+}
+
 /// Every unit of the threads that hold a unit of `document` (retired units included).
 pub async fn thread_mates_of_document(
     conn: &mut PgConnection,

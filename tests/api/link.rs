@@ -269,3 +269,70 @@ async fn a_copy_of_a_document_is_not_linked_twice() {
     // Whichever copy is linked, the threads read the same.
     assert_eq!(without_ids(&after), before);
 }
+
+/// The seeds and two later restatements of them (every year moved on by two), as
+/// (name, bytes), in document order.
+fn four_documents() -> Vec<(String, Vec<u8>)> {
+    let read = |seed: &str| std::fs::read_to_string(sample(seed)).expect("seed");
+    vec![
+        (SEED_2011.to_owned(), read(SEED_2011).into_bytes()),
+        (SEED_2012.to_owned(), read(SEED_2012).into_bytes()),
+        (
+            "2013.txt".to_owned(),
+            read(SEED_2011)
+                .replace("2011", "2013")
+                .replace("二○一一", "二○一三")
+                .into_bytes(),
+        ),
+        (
+            "2014.txt".to_owned(),
+            read(SEED_2012)
+                .replace("2012", "2014")
+                .replace("二○一二", "二○一四")
+                .into_bytes(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_would() {
+    let docs = four_documents();
+    let in_order = fresh_db().await;
+    let corpus = corpus_of(&in_order.pool);
+    for (name, bytes) in &docs {
+        corpus
+            .ingest_bytes(name, bytes.clone())
+            .await
+            .expect("ingests");
+        let linked = corpus.link_pending().await.expect("links");
+        assert!(!linked.relinked, "{name} comes after the others: {linked}");
+    }
+    let incremental = export(&in_order.pool).await;
+    assert!(
+        incremental.threads.iter().any(|t| {
+            let mut d: Vec<i64> = t.mentions.iter().map(|m| m.document.id).collect();
+            d.dedup();
+            d.len() >= 3
+        }),
+        "some thread runs through three documents"
+    );
+
+    let shuffled = fresh_db().await;
+    let corpus = corpus_of(&shuffled.pool);
+    for k in [3, 0, 2, 1] {
+        let (name, bytes) = &docs[k];
+        corpus
+            .ingest_bytes(name, bytes.clone())
+            .await
+            .expect("ingests");
+        corpus.link_pending().await.expect("links");
+    }
+    assert_eq!(
+        without_ids(&incremental),
+        without_ids(&export(&shuffled.pool).await)
+    );
+
+    let relinked = corpus_of(&in_order.pool).relink().await.expect("relinks");
+    assert!(relinked.relinked);
+    assert_eq!(export(&in_order.pool).await, incremental);
+}
