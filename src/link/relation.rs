@@ -46,9 +46,7 @@ pub fn plan(
     summarise(units, mentions)
 }
 
-/// The relation of mention `m` to a thread with this origin and these earlier mentions (in
-/// document order; only their targets are read).
-pub fn relation(
+fn relation(
     linker: &Linker<'_>,
     units: &[LinkUnit],
     profiles: &[Profile],

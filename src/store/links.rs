@@ -434,38 +434,6 @@ pub async fn touching(
     .collect())
 }
 
-/// Link ticks (score × 10,000) summed between clusters: the given threads (keyed by thread
-/// id) and units with no thread (keyed by minus the unit id), as (cluster, cluster, ticks)
-/// for each ordered pair of different clusters with links from the first to the second.
-pub async fn cluster_sums(
-    conn: &mut PgConnection,
-    threads: &[i64],
-    alone: &[i64],
-) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    Ok(sqlx::query!(
-        r#"
-        WITH m AS (
-            SELECT commitment_id AS unit, thread_id AS cluster
-            FROM thread_mentions WHERE thread_id = ANY($1)
-            UNION ALL
-            SELECT s, -s FROM unnest($2::bigint[]) AS s
-        )
-        SELECT ma.cluster AS "a!", mb.cluster AS "b!",
-               sum(round(l.score * 10000))::bigint AS "ticks!"
-        FROM links l JOIN m ma ON ma.unit = l.a JOIN m mb ON mb.unit = l.b
-        WHERE ma.cluster <> mb.cluster
-        GROUP BY 1, 2 ORDER BY 1, 2
-        "#,
-        threads,
-        alone
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.a, r.b, r.ticks))
-    .collect())
-}
-
 /// The evidence of the links (a, b) given.
 pub async fn evidence(
     conn: &mut PgConnection,
