@@ -154,7 +154,7 @@ for target in "${targets[@]}"; do
       window=$(sed -n 's/^max_candidates_per_channel = //p' lexicon/links.toml)
       cand=$(sql "WITH d AS (SELECT document_id AS id, document_order AS o FROM document_links
                              ORDER BY document_id DESC LIMIT 1),
-                       ch AS (SELECT DISTINCT unnest(channels) AS c FROM link_profiles
+                       ch AS (SELECT DISTINCT channel AS c FROM channel_postings
                               WHERE document_id = (SELECT id FROM d))
                   SELECT count(DISTINCT p.commitment_id) FROM ch CROSS JOIN LATERAL (
                       SELECT commitment_id FROM channel_postings
@@ -176,7 +176,8 @@ for target in "${targets[@]}"; do
   echo "relink: $ru units, $rl links in ${rtotal} s ($rate units/s, max RSS $((rss / 1024)) MiB)"
   if have_psql; then
     echo "  store: $(sql "SELECT count(*) || ' units with profiles, ' ||
-                               round(avg(cardinality(channels)), 1) || ' channels per unit' FROM link_profiles"),
+                               round((SELECT count(*) FROM channel_postings)::numeric / greatest(count(*), 1), 1)
+                               || ' channels per unit' FROM link_profiles"),
            $(sql "SELECT count(*) FROM links") links,
            $(sql "SELECT count(*) FROM threads WHERE retired_at IS NULL") threads,
            database $(sql "SELECT pg_size_pretty(pg_database_size(current_database()))")"

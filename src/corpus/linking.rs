@@ -21,7 +21,7 @@ use crate::link::summary::ThreadPlan;
 use crate::link::{
     Link, LinkUnit, Linker, Profile, StoredProfile, Vocabulary, continued_threads, relation,
 };
-use crate::store::links::{PostingWrite, ProfileWrite, StoredLink};
+use crate::store::links::{ProfileWrite, StoredLink};
 use crate::store::threads::{MentionWrite, ThreadWrite};
 use crate::store::{self, StoreError};
 
@@ -169,7 +169,7 @@ fn stored(units: &[LinkUnit], links: &[Link]) -> Vec<StoredLink> {
         .collect()
 }
 
-/// Stores units' profiles (replacing those of `documents`) and their channel postings.
+/// Stores units' profiles and channel postings (replacing those of `documents`).
 async fn save_profiles(
     conn: &mut PgConnection,
     documents: &[i64],
@@ -177,24 +177,20 @@ async fn save_profiles(
     profiles: &[Profile],
     stored: &[StoredProfile],
 ) -> Result<(), StoreError> {
+    let orders: Vec<String> = units.iter().map(LinkUnit::unit_order).collect();
     let rows: Vec<ProfileWrite> = units
         .iter()
         .zip(profiles.iter().zip(stored))
-        .map(|(u, (p, s))| (u.id, u.document, p.channels.as_slice(), s))
-        .collect();
-    store::links::replace_profiles(conn, documents, &rows).await?;
-    let orders: Vec<String> = units.iter().map(LinkUnit::unit_order).collect();
-    let postings: Vec<PostingWrite> = units
-        .iter()
-        .zip(profiles)
         .zip(&orders)
-        .flat_map(|((u, p), order)| {
-            p.channels
-                .iter()
-                .map(move |c| (c.as_str(), order.as_str(), u.id, u.document))
+        .map(|((u, (p, s)), order)| ProfileWrite {
+            unit: u.id,
+            document: u.document,
+            unit_order: order,
+            channels: &p.channels,
+            profile: s,
         })
         .collect();
-    store::links::insert_postings(conn, &postings).await
+    store::links::replace_profiles(conn, documents, &rows).await
 }
 
 /// Writes planned threads over the threads of `units` and `replaced`, continuing old thread
@@ -305,8 +301,8 @@ async fn link_document(
         .filter_map(|(i, j)| linker.link(&all, &profiles, &vocab, i, j))
         .collect();
     let links = linker.keep_best(&all, links);
-    store::links::insert(conn, &stored(&all, &links)).await?;
     let new_links: Vec<StoredLink> = stored(&all, &links);
+    store::links::insert(conn, &new_links).await?;
     let threads = merge_step(linker, conn, &all[..own_count], &new_links).await?;
     Ok((own_count, links.len(), threads))
 }

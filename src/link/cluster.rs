@@ -228,40 +228,34 @@ pub fn merge<R: Ord + Clone>(
     out
 }
 
-/// Average linkage over all units at once (every unit a seed): what one document step does
-/// when nothing came before. Clusters of unit indexes (each sorted), in order of their
-/// earliest unit.
-pub fn average_linkage(
-    units: &[LinkUnit],
-    links: &[Link],
-    threshold: f32,
-    repeat_threshold: f32,
-) -> Vec<Vec<usize>> {
-    let rank = ranks(units);
-    let seeds = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| Seed {
-            size: 1,
-            documents: std::iter::once((u.document, 1)).collect(),
-            rank: rank[i],
-        })
-        .collect();
-    let sums: Vec<(usize, usize, i64)> = links.iter().map(|l| (l.a, l.b, ticks(l.score))).collect();
-    let mut out = merge(seeds, &sums, threshold, repeat_threshold);
-    out.sort_by_key(|m| m.iter().map(|&i| rank[i]).min());
-    out
-}
-
-/// Each unit's position in document order.
-pub fn ranks(units: &[LinkUnit]) -> Vec<usize> {
+/// Unit indexes in document order, and each unit's position in it.
+pub fn document_order(units: &[LinkUnit]) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by(|&x, &y| units[x].order(&units[y]));
     let mut rank = vec![0; units.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
     }
-    rank
+    (order, rank)
+}
+
+/// Each unit's position in document order.
+pub fn ranks(units: &[LinkUnit]) -> Vec<usize> {
+    document_order(units).1
+}
+
+/// The runs of `list` (unit indexes in document order) that belong to one document, as
+/// (offset of the run in `list`, the run).
+pub fn document_runs<'a>(
+    units: &'a [LinkUnit],
+    list: &'a [usize],
+) -> impl Iterator<Item = (usize, &'a [usize])> + 'a {
+    list.chunk_by(move |&x, &y| units[x].document == units[y].document)
+        .scan(0, |offset, run| {
+            let start = *offset;
+            *offset += run.len();
+            Some((start, run))
+        })
 }
 
 /// A thread being built.
@@ -281,9 +275,7 @@ pub fn in_document_order(
     threshold: f32,
     repeat_threshold: f32,
 ) -> Vec<Vec<usize>> {
-    let rank = ranks(units);
-    let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_by_key(|&i| rank[i]);
+    let (order, rank) = document_order(units);
     let mut adjacency: Vec<Vec<(usize, i64)>> = vec![Vec::new(); units.len()];
     for l in links {
         adjacency[l.a].push((l.b, ticks(l.score)));
@@ -291,16 +283,8 @@ pub fn in_document_order(
     }
     let mut thread_of: Vec<usize> = vec![usize::MAX; units.len()];
     let mut threads: Vec<Thread> = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let document = units[order[start]].document;
-        let end = start
-            + order[start..]
-                .iter()
-                .take_while(|&&i| units[i].document == document)
-                .count();
-        let own = &order[start..end];
-        start = end;
+    for (_, own) in document_runs(units, &order) {
+        let document = units[own[0]].document;
         // The threads this document's units link to (earlier units all have one).
         let mut involved: Vec<usize> = own
             .iter()

@@ -269,14 +269,13 @@ impl<'e> Linker<'e> {
         if r.field_words.is_empty() {
             return;
         }
-        let bounds: Vec<usize> = word
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(word.len()))
-            .collect();
-        for i in 0..bounds.len() {
-            for j in i + 2..bounds.len().min(i + r.longest_field_word + 1) {
-                if let Some(fs) = r.field_words.get(&word[bounds[i]..bounds[j]]) {
+        for (i, _) in word.char_indices() {
+            let rest = &word[i..];
+            // Substrings of two characters or more starting at `i`, up to the longest field word.
+            for (n, (j, c)) in rest.char_indices().enumerate().take(r.longest_field_word) {
+                if n > 0
+                    && let Some(fs) = r.field_words.get(&rest[..j + c.len_utf8()])
+                {
                     out.extend_from_slice(fs);
                 }
             }
@@ -451,11 +450,6 @@ impl<'e> Linker<'e> {
         out
     }
 
-    /// The unit's profile: see [`Linker::analyse`].
-    pub fn profile(&self, unit: &LinkUnit, vocab: &mut Vocabulary) -> Profile {
-        self.profile_of(&self.analyse(unit), vocab)
-    }
-
     /// A stored profile numbered in `vocab`, with its channels.
     pub fn profile_of(&self, stored: &StoredProfile, vocab: &mut Vocabulary) -> Profile {
         let min = self.rules.similarity.channel_min_weight;
@@ -592,20 +586,12 @@ impl<'e> Linker<'e> {
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         for list in postings.values_mut() {
             list.sort_unstable_by_key(|&i| rank[i]);
-            let mut start = 0;
-            while start < list.len() {
-                let document = units[list[start]].document;
-                let end = start
-                    + list[start..]
-                        .iter()
-                        .take_while(|&&i| units[i].document == document)
-                        .count();
-                for &i in &list[start..end] {
+            for (start, run) in cluster::document_runs(units, list) {
+                for &i in run {
                     for &j in &list[start.saturating_sub(window)..start] {
                         pairs.push((i, j));
                     }
                 }
-                start = end;
             }
         }
         pairs.sort_unstable();

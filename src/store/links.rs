@@ -107,45 +107,6 @@ pub async fn any_linked(conn: &mut PgConnection, documents: &[i64]) -> Result<bo
     .await?)
 }
 
-/// A unit's channel as stored: (channel, the unit's place in document order, unit, document).
-pub type PostingWrite<'a> = (&'a str, &'a str, i64, i64);
-
-pub async fn insert_postings(
-    conn: &mut PgConnection,
-    rows: &[PostingWrite<'_>],
-) -> Result<(), StoreError> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        channel: &'a str,
-        unit_order: &'a str,
-        commitment_id: i64,
-        document_id: i64,
-    }
-    let rows: Vec<Row> = rows
-        .iter()
-        .map(|&(channel, unit_order, commitment_id, document_id)| Row {
-            channel,
-            unit_order,
-            commitment_id,
-            document_id,
-        })
-        .collect();
-    for chunk in rows.chunks(10_000) {
-        sqlx::query!(
-            r#"
-            INSERT INTO channel_postings (channel, unit_order, commitment_id, document_id)
-            SELECT channel, unit_order, commitment_id, document_id
-            FROM jsonb_to_recordset($1::jsonb)
-                 AS r(channel text, unit_order text, commitment_id bigint, document_id bigint)
-            "#,
-            Json(chunk) as _
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// For each of `channels`, the last `limit` units with it that come before `before` in
 /// document order: (channel, unit).
 pub async fn windows(
@@ -256,16 +217,31 @@ pub async fn units(
 struct ProfileRow<'a> {
     commitment_id: i64,
     document_id: i64,
-    channels: &'a [String],
     features: &'a [(String, f32)],
     advance: bool,
     fulfil: bool,
 }
 
-/// A unit's profile to store: (unit, document, channels, profile).
-pub type ProfileWrite<'a> = (i64, i64, &'a [String], &'a StoredProfile);
+#[derive(Serialize)]
+struct PostingRow<'a> {
+    channel: &'a str,
+    unit_order: &'a str,
+    commitment_id: i64,
+    document_id: i64,
+}
 
-/// Replaces the profiles of `documents` (their retired units' too) with `rows`.
+/// A unit's profile to store: its id and document, its place in document order (see
+/// [`LinkUnit::unit_order`]), its channels and its profile.
+pub struct ProfileWrite<'a> {
+    pub unit: i64,
+    pub document: i64,
+    pub unit_order: &'a str,
+    pub channels: &'a [String],
+    pub profile: &'a StoredProfile,
+}
+
+/// Replaces the profiles and channel postings of `documents` (their retired units' too)
+/// with `rows`.
 pub async fn replace_profiles(
     conn: &mut PgConnection,
     documents: &[i64],
@@ -283,25 +259,47 @@ pub async fn replace_profiles(
     )
     .execute(&mut *conn)
     .await?;
-    let rows: Vec<ProfileRow> = rows
+    let profiles: Vec<ProfileRow> = rows
         .iter()
-        .map(|&(commitment_id, document_id, channels, p)| ProfileRow {
-            commitment_id,
-            document_id,
-            channels,
-            features: &p.features,
-            advance: p.advance,
-            fulfil: p.fulfil,
+        .map(|r| ProfileRow {
+            commitment_id: r.unit,
+            document_id: r.document,
+            features: &r.profile.features,
+            advance: r.profile.advance,
+            fulfil: r.profile.fulfil,
         })
         .collect();
-    for chunk in rows.chunks(5_000) {
+    for chunk in profiles.chunks(5_000) {
         sqlx::query!(
             r#"
-            INSERT INTO link_profiles (commitment_id, document_id, channels, features, advance,
-                                       fulfil)
-            SELECT commitment_id, document_id, channels, features, advance, fulfil
+            INSERT INTO link_profiles (commitment_id, document_id, features, advance, fulfil)
+            SELECT commitment_id, document_id, features, advance, fulfil
             FROM jsonb_to_recordset($1::jsonb) AS r(commitment_id bigint, document_id bigint,
-                 channels text[], features jsonb, advance boolean, fulfil boolean)
+                 features jsonb, advance boolean, fulfil boolean)
+            "#,
+            Json(chunk) as _
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let postings: Vec<PostingRow> = rows
+        .iter()
+        .flat_map(|r| {
+            r.channels.iter().map(move |c| PostingRow {
+                channel: c,
+                unit_order: r.unit_order,
+                commitment_id: r.unit,
+                document_id: r.document,
+            })
+        })
+        .collect();
+    for chunk in postings.chunks(10_000) {
+        sqlx::query!(
+            r#"
+            INSERT INTO channel_postings (channel, unit_order, commitment_id, document_id)
+            SELECT channel, unit_order, commitment_id, document_id
+            FROM jsonb_to_recordset($1::jsonb)
+                 AS r(channel text, unit_order text, commitment_id bigint, document_id bigint)
             "#,
             Json(chunk) as _
         )
