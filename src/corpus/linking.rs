@@ -216,6 +216,7 @@ async fn write_plans(
         .zip(continued)
         .map(|(plan, id)| ThreadWrite {
             id,
+            first_position: 0,
             mentions: plan
                 .mentions
                 .iter()
@@ -309,7 +310,18 @@ async fn link_document(
 
 /// The merge step for a new document's units `own`, linked by `links` to earlier units:
 /// the threads those belong to (or the units alone, when they have none) and the new units
-/// are merged by average linkage, and every thread that changed is written again.
+/// are merged by average linkage. A thread that only gains new mentions gets them appended;
+/// only threads merged with others are read whole and written again.
+///
+/// The merge needs each cluster's size and documents, and the link sums between clusters.
+/// Sums between two earlier clusters are read lazily, only for the clusters that end up in
+/// a group with a new unit: after the previous step no two earlier clusters reach the merge
+/// threshold together, and their sum does not change, so every merge joins a cluster that
+/// holds a new unit, and every sum it reads has a member of that group on one side. The
+/// merge runs with the sums read so far; when a group with a new unit holds a cluster whose
+/// sums were not read yet, they are read and the merge runs again. Once none is missing,
+/// every sum the merge consulted was complete, so its groups are those of a merge over all
+/// sums (a relink's). Reading a cluster's sums costs its members' links, not the store's.
 async fn merge_step(
     linker: &Linker<'static>,
     conn: &mut PgConnection,
@@ -323,7 +335,8 @@ async fn merge_step(
         .collect();
     others.sort_unstable();
     others.dedup();
-    // Clusters: the threads of the linked earlier units, and those units alone that have none.
+    // Clusters: the threads of the linked earlier units, then those units alone that have
+    // none, then the new units one by one.
     let membership: FxHashMap<i64, i64> = store::threads::memberships(conn, &others)
         .await?
         .into_iter()
@@ -331,28 +344,42 @@ async fn merge_step(
     let mut threads: Vec<i64> = membership.values().copied().collect();
     threads.sort_unstable();
     threads.dedup();
-    let mut cluster_of: FxHashMap<i64, usize> = FxHashMap::default();
-    for (t, unit) in store::threads::members(conn, &threads).await? {
-        let k = threads.binary_search(&t).expect("a listed thread");
-        cluster_of.insert(unit, k);
-    }
-    let mut clusters = threads.len();
-    for &o in &others {
-        if let std::collections::hash_map::Entry::Vacant(e) = cluster_of.entry(o) {
-            e.insert(clusters);
-            clusters += 1;
+    let alone: Vec<i64> = others
+        .iter()
+        .copied()
+        .filter(|o| !membership.contains_key(o))
+        .collect();
+    let clusters = threads.len() + alone.len();
+    let cluster_key = |k: usize| -> i64 {
+        if k < threads.len() {
+            threads[k]
+        } else {
+            -alone[k - threads.len()]
         }
-    }
-    let mut member_ids: Vec<i64> = cluster_of.keys().copied().collect();
-    member_ids.sort_unstable();
-    let mut units = store::links::units(conn, None, Some(&member_ids)).await?;
-    // Members of a thread that are no longer active units are left out, as a relink would.
+    };
+    let slot: FxHashMap<i64, usize> = (0..clusters).map(|k| (cluster_key(k), k)).collect();
+    let cluster_of_unit = |id: i64| -> Option<usize> {
+        match membership.get(&id) {
+            Some(t) => slot.get(t).copied(),
+            None => slot.get(&-id).copied(),
+        }
+    };
+    // The units read: origins and target-stating mentions of the threads, the linked earlier
+    // units, and the new ones.
+    let context = store::threads::origins_and_targets(conn, &threads).await?;
+    let mut read: Vec<i64> = context
+        .iter()
+        .map(|&(_, u)| u)
+        .chain(others.iter().copied())
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    let mut units = store::links::units(conn, None, Some(&read)).await?;
     let earlier = units.len();
     units.extend(own.iter().cloned());
     let index = crate::link::index_of(&units);
     let rank = cluster::ranks(&units);
 
-    // Seeds: the clusters, then the new units.
     let mut seeds: Vec<Seed<usize>> = (0..clusters)
         .map(|_| Seed {
             size: 0,
@@ -360,11 +387,36 @@ async fn merge_step(
             rank: usize::MAX,
         })
         .collect();
-    for (i, u) in units[..earlier].iter().enumerate() {
-        let s = &mut seeds[cluster_of[&u.id]];
-        s.size += 1;
-        *s.documents.entry(u.document).or_insert(0) += 1;
-        s.rank = s.rank.min(rank[i]);
+    for (thread, document, n) in store::threads::shapes(conn, &threads).await? {
+        let s = &mut seeds[slot[&thread]];
+        s.size += n as u64;
+        *s.documents.entry(document).or_insert(0) += n as u32;
+    }
+    let origin: FxHashMap<i64, usize> = {
+        // A thread's rank is its earliest member's: the first by document order of those read.
+        let mut first: FxHashMap<i64, usize> = FxHashMap::default();
+        for &(t, u) in &context {
+            if let Some(&i) = index.get(&u) {
+                let e = first.entry(t).or_insert(i);
+                if rank[i] < rank[*e] {
+                    *e = i;
+                }
+            }
+        }
+        first
+    };
+    for (k, &t) in threads.iter().enumerate() {
+        if let Some(&i) = origin.get(&t) {
+            seeds[k].rank = rank[i];
+        }
+    }
+    for (k, &u) in alone.iter().enumerate() {
+        if let Some(&i) = index.get(&u) {
+            let s = &mut seeds[threads.len() + k];
+            s.size = 1;
+            s.documents.insert(units[i].document, 1);
+            s.rank = rank[i];
+        }
     }
     for (i, u) in units.iter().enumerate().skip(earlier) {
         seeds.push(Seed {
@@ -373,15 +425,274 @@ async fn merge_step(
             rank: rank[i],
         });
     }
-    let seed_of = |i: usize| -> usize {
-        if i < earlier {
-            cluster_of[&units[i].id]
+    let seed_of_new = |i: usize| clusters + (i - earlier);
+    let new_links: Vec<Link> = links
+        .iter()
+        .filter_map(|l| {
+            Some(Link {
+                a: *index.get(&l.a)?,
+                b: *index.get(&l.b)?,
+                score: l.score,
+                evidence: l.evidence.clone(),
+            })
+        })
+        .collect();
+    let mut new_sums: FxHashMap<(usize, usize), i64> = FxHashMap::default();
+    for l in &new_links {
+        let (new, old) = if l.a >= earlier {
+            (l.a, l.b)
         } else {
-            clusters + (i - earlier)
+            (l.b, l.a)
+        };
+        let Some(c) = cluster_of_unit(units[old].id) else {
+            continue;
+        };
+        let x = seed_of_new(new);
+        *new_sums.entry((c.min(x), c.max(x))).or_insert(0) += ticks(l.score);
+    }
+    // The link sums between earlier clusters are read only for the clusters that end up with
+    // a new unit (see `merge_groups`).
+    let mut old_sums: FxHashMap<(usize, usize), i64> = FxHashMap::default();
+    let mut read_sums = vec![false; clusters];
+    let s = &linker.rules().similarity;
+    let groups = loop {
+        let mut sums: Vec<(usize, usize, i64)> = old_sums
+            .iter()
+            .chain(&new_sums)
+            .map(|(&(x, y), &s)| (x, y, s))
+            .collect();
+        sums.sort_unstable();
+        let groups = cluster::merge(
+            seeds.clone(),
+            &sums,
+            s.merge_threshold,
+            s.repeat_merge_threshold,
+        );
+        let mut unread: Vec<usize> = groups
+            .iter()
+            .filter(|g| g.iter().any(|&k| k >= clusters))
+            .flatten()
+            .copied()
+            .filter(|&k| k < clusters && !read_sums[k])
+            .collect();
+        if unread.is_empty() {
+            break groups;
+        }
+        unread.sort_unstable();
+        let (of_threads, of_alone): (Vec<usize>, Vec<usize>) =
+            unread.iter().partition(|&&k| k < threads.len());
+        let thread_ids: Vec<i64> = of_threads.iter().map(|&k| threads[k]).collect();
+        let alone_ids: Vec<i64> = of_alone.iter().map(|&k| alone[k - threads.len()]).collect();
+        for (a, b, ticks) in
+            store::links::cluster_sums(conn, (&thread_ids, &alone_ids), (&threads, &alone)).await?
+        {
+            if let (Some(&x), Some(&y)) = (slot.get(&a), slot.get(&b))
+                && x != y
+            {
+                old_sums.insert((x.min(y), x.max(y)), ticks);
+            }
+        }
+        for k in unread {
+            read_sums[k] = true;
         }
     };
-    // Links among the clusters' members, and the new ones.
-    let mut all_links: Vec<Link> = store::links::touching(conn, &member_ids)
+
+    let mut written = 0;
+    let mut whole: Vec<Vec<usize>> = Vec::new();
+    for g in groups {
+        let old: Vec<usize> = g.iter().copied().filter(|&k| k < clusters).collect();
+        let new: Vec<usize> = g
+            .iter()
+            .filter(|&&k| k >= clusters)
+            .map(|&k| earlier + k - clusters)
+            .collect();
+        match (old.as_slice(), new.is_empty()) {
+            (_, true) if old.len() <= 1 => {} // unchanged
+            ([k], false) if *k < threads.len() => {
+                let thread = threads[*k];
+                let in_thread: FxHashSet<usize> = (0..earlier)
+                    .filter(|&i| membership.get(&units[i].id) == Some(&thread))
+                    .collect();
+                let links: Vec<&Link> = new_links
+                    .iter()
+                    .filter(|l| in_thread.contains(&l.a) || in_thread.contains(&l.b))
+                    .collect();
+                append(linker, conn, &units, &links, thread, &context, &new).await?;
+                written += 1;
+            }
+            _ => whole.push(g),
+        }
+    }
+    if !whole.is_empty() {
+        written += rewrite(
+            linker,
+            conn,
+            &units[earlier..],
+            &new_links,
+            &units,
+            &threads,
+            &alone,
+            clusters,
+            &whole,
+        )
+        .await?;
+    }
+    Ok(written)
+}
+
+/// Appends new mentions (`new`, indexes into `units`) to thread `thread`, which keeps its
+/// other mentions as they are: each gets its relation and the best link to an earlier
+/// mention, and the thread's summary is brought up to date, as a plan of the whole thread
+/// would have them.
+async fn append(
+    linker: &Linker<'static>,
+    conn: &mut PgConnection,
+    units: &[LinkUnit],
+    links: &[&Link],
+    thread: i64,
+    context: &[(i64, i64)],
+    new: &[usize],
+) -> Result<(), StoreError> {
+    let index = crate::link::index_of(units);
+    let (summary, topics) = store::threads::summary(conn, thread).await?;
+    let count: i64 = topics.iter().map(|(_, n, _)| n).sum();
+    // The thread's origin and its mentions that state targets, in document order.
+    let mut known: Vec<usize> = context
+        .iter()
+        .filter(|&&(t, _)| t == thread)
+        .filter_map(|(_, u)| index.get(u).copied())
+        .collect();
+    known.sort_by(|&x, &y| units[x].order(&units[y]));
+    let Some(&origin) = known.first() else {
+        return Err(StoreError::Corrupt(format!(
+            "thread {thread} has no origin"
+        )));
+    };
+    let ids: Vec<i64> = known.iter().chain(new).map(|&i| units[i].id).collect();
+    let stored: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut vocab = Vocabulary::default();
+    let profiles: Vec<Profile> = units
+        .iter()
+        .map(|u| {
+            stored
+                .get(&u.id)
+                .map_or_else(Profile::default, |p| linker.profile_of(p, &mut vocab))
+        })
+        .collect();
+    let mut new: Vec<usize> = new.to_vec();
+    new.sort_by(|&x, &y| units[x].order(&units[y]));
+    let mut earlier = known.clone();
+    let mut mentions = Vec::new();
+    for &m in &new {
+        let relation = relation::relation(linker, units, &profiles, origin, &earlier, m);
+        // The best link to an earlier mention; of equal ones, the latest mention's.
+        let best = links
+            .iter()
+            .filter(|l| l.a == m || l.b == m)
+            .filter(|l| {
+                let other = if l.a == m { l.b } else { l.a };
+                units[other].order(&units[m]) == std::cmp::Ordering::Less
+            })
+            .max_by(|x, y| {
+                let other = |l: &&Link| if l.a == m { l.b } else { l.a };
+                x.score
+                    .total_cmp(&y.score)
+                    .then_with(|| units[other(x)].order(&units[other(y)]))
+            });
+        mentions.push(MentionWrite {
+            commitment_id: units[m].id,
+            relation,
+            score: best.map(|l| l.score),
+            evidence: best.map(|l| l.evidence.clone()),
+        });
+        earlier.push(m);
+    }
+    let summary = crate::link::summary::extend(summary, topics, units, &new, count);
+    store::threads::write(
+        conn,
+        &new.iter().map(|&i| units[i].id).collect::<Vec<_>>(),
+        &[],
+        &[ThreadWrite {
+            id: Some(thread),
+            first_position: count as usize,
+            mentions,
+            summary,
+        }],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes again, whole, the threads of groups that merged earlier clusters: their members
+/// and the links among them are read, and each is planned like a relink would.
+#[allow(clippy::too_many_arguments)]
+async fn rewrite(
+    linker: &Linker<'static>,
+    conn: &mut PgConnection,
+    own: &[LinkUnit],
+    new_links: &[Link],
+    read: &[LinkUnit],
+    threads: &[i64],
+    alone: &[i64],
+    clusters: usize,
+    groups: &[Vec<usize>],
+) -> Result<usize, StoreError> {
+    let merged: Vec<i64> = groups
+        .iter()
+        .flatten()
+        .filter(|&&k| k < threads.len())
+        .map(|&k| threads[k])
+        .collect();
+    let mut ids: Vec<i64> = store::threads::members(conn, &merged)
+        .await?
+        .into_iter()
+        .map(|(_, u)| u)
+        .chain(
+            groups
+                .iter()
+                .flatten()
+                .filter(|&&k| k >= threads.len() && k < clusters)
+                .map(|&k| alone[k - threads.len()]),
+        )
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut units = store::links::units(conn, None, Some(&ids)).await?;
+    let earlier = units.len();
+    units.extend(own.iter().cloned());
+    let index = crate::link::index_of(&units);
+    let membership: FxHashMap<i64, i64> = store::threads::memberships(conn, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    // Which group each unit goes to.
+    let mut group_of: FxHashMap<i64, usize> = FxHashMap::default();
+    for (g, members) in groups.iter().enumerate() {
+        for &k in members {
+            if k < threads.len() {
+                group_of.insert(threads[k], g);
+            } else if k < clusters {
+                group_of.insert(-alone[k - threads.len()], g);
+            } else {
+                group_of.insert(-own[k - clusters].id, g);
+            }
+        }
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (i, u) in units.iter().enumerate() {
+        let key = if i < earlier {
+            membership.get(&u.id).copied().unwrap_or(-u.id)
+        } else {
+            -u.id
+        };
+        if let Some(&g) = group_of.get(&key) {
+            members[g].push(i);
+        }
+    }
+    let mut links: Vec<Link> = store::links::touching(conn, &ids)
         .await?
         .into_iter()
         .filter_map(|(a, b, score)| {
@@ -392,48 +703,20 @@ async fn merge_step(
                 evidence: Default::default(),
             })
         })
-        .filter(|l| l.a < earlier && l.b < earlier)
         .collect();
-    all_links.extend(links.iter().filter_map(|l| {
+    links.extend(new_links.iter().filter_map(|l| {
+        let (a, b) = (read[l.a].id, read[l.b].id);
         Some(Link {
-            a: *index.get(&l.a)?,
-            b: *index.get(&l.b)?,
+            a: *index.get(&a)?,
+            b: *index.get(&b)?,
             score: l.score,
             evidence: l.evidence.clone(),
         })
     }));
-    all_links.sort_by_key(|l| (l.a, l.b));
-    all_links.dedup_by_key(|l| (l.a, l.b));
-    let mut sums: FxHashMap<(usize, usize), i64> = FxHashMap::default();
-    for l in &all_links {
-        let (x, y) = (seed_of(l.a), seed_of(l.b));
-        if x != y {
-            *sums.entry((x.min(y), x.max(y))).or_insert(0) += ticks(l.score);
-        }
-    }
-    let mut sums: Vec<(usize, usize, i64)> =
-        sums.into_iter().map(|((x, y), s)| (x, y, s)).collect();
-    sums.sort_unstable();
-    let s = &linker.rules().similarity;
-    let groups = cluster::merge(seeds, &sums, s.merge_threshold, s.repeat_merge_threshold);
-
-    // Threads that changed: every group holding a new unit (the others are as they were).
-    let mut members_of_seed: Vec<Vec<usize>> = vec![Vec::new(); clusters + own.len()];
-    for i in 0..units.len() {
-        members_of_seed[seed_of(i)].push(i);
-    }
-    let changed: Vec<Vec<usize>> = groups
-        .into_iter()
-        .filter(|g| g.len() > 1 || g[0] >= clusters)
-        .map(|g| {
-            let mut m: Vec<usize> = g.iter().flat_map(|&k| members_of_seed[k].clone()).collect();
-            m.sort_by(|&x, &y| units[x].order(&units[y]));
-            m
-        })
-        .collect();
-    let touched: Vec<usize> = changed.iter().flatten().copied().collect();
-    let touched_ids: Vec<i64> = touched.iter().map(|&i| units[i].id).collect();
-    let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &touched_ids)
+    links.sort_by_key(|l| (l.a, l.b));
+    links.dedup_by_key(|l| (l.a, l.b));
+    let touched: Vec<i64> = members.iter().flatten().map(|&i| units[i].id).collect();
+    let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &touched)
         .await?
         .into_iter()
         .collect();
@@ -446,16 +729,20 @@ async fn merge_step(
                 .map_or_else(Profile::default, |p| linker.profile_of(p, &mut vocab))
         })
         .collect();
-    let by_pair: FxHashMap<(usize, usize), &Link> =
-        all_links.iter().map(|l| ((l.a, l.b), l)).collect();
-    let mut plans: Vec<ThreadPlan> = changed
-        .iter()
+    let by_pair: FxHashMap<(usize, usize), &Link> = links.iter().map(|l| ((l.a, l.b), l)).collect();
+    let mut plans: Vec<ThreadPlan> = members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|mut m| {
+            m.sort_by(|&x, &y| units[x].order(&units[y]));
+            m
+        })
         .filter(|m| m.len() > 1 || units[m[0]].kind.is_pledge())
-        .map(|m| relation::plan(linker, &units, &profiles, m, &by_pair))
+        .map(|m| relation::plan(linker, &units, &profiles, &m, &by_pair))
         .collect();
     plans.sort_by(|x, y| units[x.mentions[0].unit].order(&units[y.mentions[0].unit]));
     attach_evidence(conn, &units, &mut plans).await?;
-    write_plans(conn, &units, &touched_ids, &[], plans).await
+    write_plans(conn, &units, &touched, &[], plans).await
 }
 
 /// Fills in the evidence of the links that attach mentions (read from the store, for links

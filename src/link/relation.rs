@@ -46,7 +46,9 @@ pub fn plan(
     summarise(units, mentions)
 }
 
-fn relation(
+/// The relation of mention `m` to a thread with this origin and these earlier mentions (in
+/// document order; only their targets are read).
+pub fn relation(
     linker: &Linker<'_>,
     units: &[LinkUnit],
     profiles: &[Profile],

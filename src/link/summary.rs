@@ -93,6 +93,53 @@ pub fn summarise(units: &[LinkUnit], mentions: Vec<MentionPlan>) -> ThreadPlan {
     }
 }
 
+/// A thread's summary after mentions (`new`, indexes into `units`, in document order) are
+/// appended after its `count` mentions so far, as [`summarise`] would give it for the whole
+/// thread: `topics` holds (topic, mentions, position of the first) of the mentions so far.
+pub fn extend(
+    mut summary: ThreadSummary,
+    mut topics: Vec<(String, i64, i32)>,
+    units: &[LinkUnit],
+    new: &[usize],
+    count: i64,
+) -> ThreadSummary {
+    for (k, &i) in new.iter().enumerate() {
+        let t = &units[i].topic;
+        match topics.iter_mut().find(|(x, _, _)| x == t) {
+            Some(e) => e.1 += 1,
+            None => topics.push((t.clone(), 1, (count + k as i64) as i32)),
+        }
+    }
+    // Most frequent; ties go to the topic seen first.
+    topics.sort_by(|x, y| y.1.cmp(&x.1).then(x.2.cmp(&y.2)));
+    if let Some((t, _, _)) = topics.into_iter().next() {
+        summary.topic = t;
+    }
+    summary
+        .parties
+        .extend(new.iter().flat_map(|&i| units[i].parties()));
+    summary.parties.sort();
+    summary.parties.dedup();
+    let latest =
+        |f: &dyn Fn(&LinkUnit) -> bool| new.iter().rev().map(|&i| &units[i]).find(|u| f(u));
+    if let Some(u) = latest(&|u| u.attributes.targets.iter().any(|t| t.deadline.is_some())) {
+        summary.target = u
+            .attributes
+            .targets
+            .iter()
+            .find(|t| t.deadline.is_some())
+            .cloned();
+    }
+    if let Some(u) = latest(&|u| u.attributes.timing.deadline.is_some()) {
+        summary.deadline = u.attributes.timing.deadline;
+    }
+    for d in new.iter().filter_map(|&i| units[i].date) {
+        summary.first_stated = Some(summary.first_stated.map_or(d, |f| f.min(d)));
+        summary.last_mentioned = Some(summary.last_mentioned.map_or(d, |l| l.max(d)));
+    }
+    summary
+}
+
 /// A short phrase from a unit: what follows its governing cue (双方商定尽快建立… →
 /// 尽快建立…), up to the first comma when that leaves enough, without final punctuation.
 pub fn title(unit: &LinkUnit) -> String {

@@ -432,6 +432,51 @@ pub async fn touching(
     .collect())
 }
 
+/// Link ticks (score × 10,000) summed between clusters (threads keyed by thread id, units
+/// with no thread keyed by minus the unit id): between each of the clusters `from`
+/// (`threads`, `alone`) and each of the clusters `to` (`to_threads`, `to_alone`) it has
+/// links with, in either direction, as (from, to, ticks). Only the members of these clusters
+/// and the links of those in `from` are read, through indexes.
+pub async fn cluster_sums(
+    conn: &mut PgConnection,
+    (threads, alone): (&[i64], &[i64]),
+    (to_threads, to_alone): (&[i64], &[i64]),
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        WITH f AS (
+            SELECT commitment_id AS unit, thread_id AS cluster
+            FROM thread_mentions WHERE thread_id = ANY($1)
+            UNION ALL
+            SELECT s, -s FROM unnest($2::bigint[]) AS s
+        ), t AS (
+            SELECT commitment_id AS unit, thread_id AS cluster
+            FROM thread_mentions WHERE thread_id = ANY($3)
+            UNION ALL
+            SELECT s, -s FROM unnest($4::bigint[]) AS s
+        ), e AS (
+            SELECT f.cluster, l.b AS other, l.score FROM f JOIN links l ON l.a = f.unit
+            UNION ALL
+            SELECT f.cluster, l.a, l.score FROM f JOIN links l ON l.b = f.unit
+        )
+        SELECT e.cluster AS "from!", t.cluster AS "to!",
+               sum(round(e.score * 10000))::bigint AS "ticks!"
+        FROM e JOIN t ON t.unit = e.other
+        WHERE e.cluster <> t.cluster
+        GROUP BY 1, 2 ORDER BY 1, 2
+        "#,
+        threads,
+        alone,
+        to_threads,
+        to_alone
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.from, r.to, r.ticks))
+    .collect())
+}
+
 /// The evidence of the links (a, b) given.
 pub async fn evidence(
     conn: &mut PgConnection,

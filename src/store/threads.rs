@@ -27,6 +27,99 @@ pub async fn memberships(
     .collect())
 }
 
+/// (thread, document, mentions) for the given threads.
+pub async fn shapes(
+    conn: &mut PgConnection,
+    threads: &[i64],
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT m.thread_id, c.document_id, count(*) AS "n!"
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.thread_id = ANY($1) AND c.retired_at IS NULL
+        GROUP BY 1, 2 ORDER BY 1, 2
+        "#,
+        threads
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.thread_id, r.document_id, r.n))
+    .collect())
+}
+
+/// (thread, unit) of the origins (first mentions) of the given threads, and of their
+/// mentions that state a target.
+pub async fn origins_and_targets(
+    conn: &mut PgConnection,
+    threads: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT m.thread_id, m.commitment_id
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.thread_id = ANY($1)
+          AND (m.position = 0 OR jsonb_array_length(c.attributes -> 'targets') > 0)
+        ORDER BY 1, 2
+        "#,
+        threads
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.thread_id, r.commitment_id))
+    .collect())
+}
+
+/// A thread's stored summary, and (topic, mentions, first position) over its mentions.
+pub async fn summary(
+    conn: &mut PgConnection,
+    thread: i64,
+) -> Result<(ThreadSummary, Vec<(String, i64, i32)>), StoreError> {
+    let t = sqlx::query!(
+        r#"
+        SELECT title, topic, parties, deadline_text, target AS "target: Json<TargetValue>",
+               first_stated, last_mentioned
+        FROM threads WHERE id = $1
+        "#,
+        thread
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let deadline = match t.deadline_text {
+        Some(text) => Some(
+            text.parse()
+                .map_err(|_| StoreError::Corrupt(format!("thread {thread} deadline {text}")))?,
+        ),
+        None => None,
+    };
+    let topics = sqlx::query!(
+        r#"
+        SELECT c.topic, count(*) AS "n!", min(m.position) AS "first!"
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.thread_id = $1 GROUP BY 1
+        "#,
+        thread
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.topic, r.n, r.first))
+    .collect();
+    Ok((
+        ThreadSummary {
+            title: t.title,
+            topic: t.topic,
+            parties: t.parties,
+            deadline,
+            target: t.target.map(|j| j.0),
+            first_stated: t.first_stated,
+            last_mentioned: t.last_mentioned,
+        },
+        topics,
+    ))
+}
+
 /// (thread, unit) for every mention of the given threads.
 pub async fn members(
     conn: &mut PgConnection,
@@ -79,6 +172,9 @@ pub async fn active_ids(conn: &mut PgConnection) -> Result<Vec<i64>, StoreError>
 #[derive(Debug, Clone)]
 pub struct ThreadWrite {
     pub id: Option<i64>,
+    /// Position of the first of `mentions`: 0 writes the thread's mentions afresh; more
+    /// appends them after the thread's existing ones (which stay as they are).
+    pub first_position: usize,
     pub summary: ThreadSummary,
     pub mentions: Vec<MentionWrite>,
 }
@@ -165,7 +261,7 @@ pub async fn write(
             target: t.summary.target.as_ref(),
             first_stated: t.summary.first_stated,
             last_mentioned: t.summary.last_mentioned,
-            mention_count: t.mentions.len() as i32,
+            mention_count: (t.first_position + t.mentions.len()) as i32,
         })
         .collect();
     for chunk in rows.chunks(5_000) {
@@ -197,17 +293,14 @@ pub async fn write(
         .iter()
         .zip(&ids)
         .flat_map(|(t, &thread_id)| {
-            t.mentions
-                .iter()
-                .enumerate()
-                .map(move |(position, m)| MentionRow {
-                    commitment_id: m.commitment_id,
-                    thread_id,
-                    position: position as i32,
-                    relation: m.relation,
-                    score: m.score,
-                    evidence: m.evidence.as_ref(),
-                })
+            t.mentions.iter().enumerate().map(move |(k, m)| MentionRow {
+                commitment_id: m.commitment_id,
+                thread_id,
+                position: (t.first_position + k) as i32,
+                relation: m.relation,
+                score: m.score,
+                evidence: m.evidence.as_ref(),
+            })
         })
         .collect();
     for chunk in mentions.chunks(5_000) {
