@@ -9,6 +9,7 @@
 # WORK=DIR uses (and keeps) that work folder: a store kept by an earlier run is taken up
 # where it was left (sizes it already holds are measured again without growing), so a long
 # run can be continued or extended to larger sizes.
+# RELINK=0 skips the relink at each size (at 1M units it needs much memory and time).
 # LOG=FILE writes the full output of every command there (default: inside the work folder).
 #
 # The corpus comes from benches/gen_corpus.py (deterministic): the seed statements' sentences
@@ -170,10 +171,13 @@ for target in "${targets[@]}"; do
   mt=$(median "${totals[@]}"); ml=$(median "${links[@]}"); mth=$(median "${threads[@]}" | cut -d. -f1)
   mc=-; [ ${#cands[@]} -gt 0 ] && mc=$(median "${cands[@]}" | cut -d. -f1)
   # Relink everything.
-  out=$(run "relink at $units units" "$bin" relink --data-dir "$work/pg")
-  read -r rtotal _ _ ru rl rss _ <<<"$out"
-  rate=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):,.0f}')" "$ru" "$rtotal")
-  echo "relink: $ru units, $rl links in ${rtotal} s ($rate units/s, max RSS $((rss / 1024)) MiB)"
+  rtotal=-; rate=-; rss=0; rl=$(sql "SELECT count(*) FROM links" 2>/dev/null || echo -)
+  if [ "${RELINK:-1}" != 0 ]; then
+    out=$(run "relink at $units units" "$bin" relink --data-dir "$work/pg")
+    read -r rtotal _ _ ru rl rss _ <<<"$out"
+    rate=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):,.0f}')" "$ru" "$rtotal")
+    echo "relink: $ru units, $rl links in ${rtotal} s ($rate units/s, max RSS $((rss / 1024)) MiB)"
+  fi
   if have_psql; then
     echo "  store: $(sql "SELECT count(*) || ' units with profiles, ' ||
                                round((SELECT count(*) FROM channel_postings)::numeric / greatest(count(*), 1), 1)
@@ -182,8 +186,10 @@ for target in "${targets[@]}"; do
            $(sql "SELECT count(*) FROM threads WHERE retired_at IS NULL") threads,
            database $(sql "SELECT pg_size_pretty(pg_database_size(current_database()))")"
   fi
-  table+=$'\n'"| $(printf "%'d" "$units") | $(printf "%'d" "$docs") | $(printf "%'d" "$rl") | ${grow} s | ${mt} s | ${ml} s | ${mc} | ${mth} | ${rtotal} s | ${rate} | $((rss / 1024)) MiB |"
-  over=$(python3 -c "import sys; print(int(max(float(sys.argv[1]), float(sys.argv[2])) > float(sys.argv[3])))" "$grow" "$rtotal" "$max_step")
+  relink_cells="${rtotal} s | ${rate} | $((rss / 1024)) MiB"
+  [ "$rtotal" = - ] && relink_cells="not run | - | -"
+  table+=$'\n'"| $(printf "%'d" "$units") | $(printf "%'d" "$docs") | $(printf "%'d" "$rl") | ${grow} s | ${mt} s | ${ml} s | ${mc} | ${mth} | ${relink_cells} |"
+  over=$(python3 -c "import sys; print(int(max(float(sys.argv[1]), float(sys.argv[2].replace('-', '0'))) > float(sys.argv[3])))" "$grow" "$rtotal" "$max_step")
   [ "$over" = 1 ] && [ -z "$stopped" ] && stopped="the $target step took over $max_step s"
 done
 echo

@@ -364,10 +364,10 @@ async fn merge_step(
             None => slot.get(&-id).copied(),
         }
     };
-    // The units read: origins and target-stating mentions of the threads, the linked earlier
-    // units, and the new ones.
-    let context = store::threads::origins_and_targets(conn, &threads).await?;
-    let mut read: Vec<i64> = context
+    // The units read: the threads' origins (for ranks), the linked earlier units, and the new
+    // ones.
+    let origins = store::threads::origins(conn, &threads).await?;
+    let mut read: Vec<i64> = origins
         .iter()
         .map(|&(_, u)| u)
         .chain(others.iter().copied())
@@ -393,17 +393,11 @@ async fn merge_step(
         *s.documents.entry(document).or_insert(0) += n as u32;
     }
     let origin: FxHashMap<i64, usize> = {
-        // A thread's rank is its earliest member's: the first by document order of those read.
-        let mut first: FxHashMap<i64, usize> = FxHashMap::default();
-        for &(t, u) in &context {
-            if let Some(&i) = index.get(&u) {
-                let e = first.entry(t).or_insert(i);
-                if rank[i] < rank[*e] {
-                    *e = i;
-                }
-            }
-        }
-        first
+        // A thread's rank is its origin's (its earliest member).
+        origins
+            .iter()
+            .filter_map(|&(t, u)| Some((t, *index.get(&u)?)))
+            .collect()
     };
     for (k, &t) in threads.iter().enumerate() {
         if let Some(&i) = origin.get(&t) {
@@ -499,6 +493,7 @@ async fn merge_step(
 
     let mut written = 0;
     let mut whole: Vec<Vec<usize>> = Vec::new();
+    let mut appends: Vec<(i64, Vec<usize>)> = Vec::new();
     for g in groups {
         let old: Vec<usize> = g.iter().copied().filter(|&k| k < clusters).collect();
         let new: Vec<usize> = g
@@ -508,26 +503,38 @@ async fn merge_step(
             .collect();
         match (old.as_slice(), new.is_empty()) {
             (_, true) if old.len() <= 1 => {} // unchanged
-            ([k], false) if *k < threads.len() => {
-                let thread = threads[*k];
-                let in_thread: FxHashSet<usize> = (0..earlier)
-                    .filter(|&i| membership.get(&units[i].id) == Some(&thread))
-                    .collect();
-                let links: Vec<&Link> = new_links
-                    .iter()
-                    .filter(|l| in_thread.contains(&l.a) || in_thread.contains(&l.b))
-                    .collect();
-                append(linker, conn, &units, &links, thread, &context, &new).await?;
-                written += 1;
-            }
+            ([k], false) if *k < threads.len() => appends.push((threads[*k], new)),
             _ => whole.push(g),
         }
+    }
+    // An appended mention's relation reads its thread's origin and target-stating mentions.
+    let appended: Vec<i64> = appends.iter().map(|(t, _)| *t).collect();
+    let context = store::threads::origins_and_targets(conn, &appended).await?;
+    let mut missing: Vec<i64> = context
+        .iter()
+        .map(|&(_, u)| u)
+        .filter(|u| !index.contains_key(u))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let own_range = earlier..earlier + own.len();
+    units.extend(store::links::units(conn, None, Some(&missing)).await?);
+    for (thread, new) in appends {
+        let in_thread: FxHashSet<usize> = (0..earlier)
+            .filter(|&i| membership.get(&units[i].id) == Some(&thread))
+            .collect();
+        let links: Vec<&Link> = new_links
+            .iter()
+            .filter(|l| in_thread.contains(&l.a) || in_thread.contains(&l.b))
+            .collect();
+        append(linker, conn, &units, &links, thread, &context, &new).await?;
+        written += 1;
     }
     if !whole.is_empty() {
         written += rewrite(
             linker,
             conn,
-            &units[earlier..],
+            &units[own_range],
             &new_links,
             &units,
             &threads,

@@ -48,6 +48,26 @@ pub async fn shapes(
     .collect())
 }
 
+/// (thread, unit) of the origins (first mentions) of the given threads.
+pub async fn origins(
+    conn: &mut PgConnection,
+    threads: &[i64],
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT thread_id, commitment_id FROM thread_mentions
+        WHERE thread_id = ANY($1) AND position = 0
+        ORDER BY 1
+        "#,
+        threads
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.thread_id, r.commitment_id))
+    .collect())
+}
+
 /// (thread, unit) of the origins (first mentions) of the given threads, and of their
 /// mentions that state a target.
 pub async fn origins_and_targets(
