@@ -17,8 +17,10 @@
 # jieba's dictionary by frequency, a partner state per document, ~70 units per document,
 # dated one a day in the order they are added (growth batches, then each probe), so that every
 # new document comes after the store, as news does: linking it is one step over the threads
-# it touches. (A document dated before linked ones relinks everything: see the relink column.) The store is grown with `pledgeline ingest` (which links what it adds),
-# in batches; each probe is one fresh document (never part of the store before), ingested on
+# it touches. (A document dated before linked ones relinks everything: see the relink column.)
+# The store is grown with `pledgeline ingest` (which links what it adds) in batches of up to
+# 20,000 documents: a batch larger than the store is relinked whole, so growing costs about a
+# relink of the new size. Each probe is one fresh document (never part of the store before), ingested on
 # its own, so its time is a whole command: process start, lexicon, connection, parse,
 # extract, store, link (one transaction), close. Times are split at the lines the command
 # prints: the ingest summary (stdout), then `linked 1 documents (...)` (stderr) when linking
@@ -126,7 +128,7 @@ for target in "${targets[@]}"; do
       break
     fi
     n=$(( (target - units + per_doc - 1) / per_doc ))
-    [ "$n" -gt 500 ] && n=500
+    [ "$n" -gt 20000 ] && n=20000
     batch=$work/batch-$next_doc
     python3 benches/gen_corpus.py "$batch" --first "$next_doc" --count "$n" --date-index "$dated"
     next_doc=$((next_doc + n))

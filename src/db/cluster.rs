@@ -219,7 +219,12 @@ impl Cluster {
              port = {PORT}\n\
              unix_socket_directories = '{quoted}'\n\
              unix_socket_permissions = 0700\n\
-             log_min_messages = warning\n"
+             log_min_messages = warning\n\
+             # A relink rewrites every link (millions of rows in a large store): with the\n\
+             # default 1GB it spent most of its time in checkpoints.\n\
+             max_wal_size = '8GB'\n\
+             checkpoint_timeout = '15min'\n\
+             wal_compression = on\n"
         );
         if !self.durable {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");

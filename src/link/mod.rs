@@ -575,33 +575,56 @@ impl<'e> Linker<'e> {
     /// [`LinkUnit::order`]). A document is thus compared with the same units whether it is
     /// linked on arrival or in a relink of everything.
     pub fn links(&self, units: &[LinkUnit], profiles: &[Profile], vocab: &Vocabulary) -> Vec<Link> {
-        let rank = cluster::ranks(units);
-        let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        for (i, p) in profiles.iter().enumerate() {
-            for c in &p.channels {
-                postings.entry(c.as_str()).or_default().push(i);
-            }
-        }
+        let mut out: Vec<Link> = Vec::new();
+        self.links_by_document(units, profiles, vocab, |links| {
+            out.extend(links);
+            true
+        });
+        out.sort_by_key(|l| (l.a, l.b));
+        out
+    }
+
+    /// The links of [`Linker::links`], one document at a time in document order: `sink` gets
+    /// each document's links to earlier units (sorted), and stops the work by returning
+    /// false. Only the channels' postings are kept between documents, so a relink of a large
+    /// store need not hold every link with its evidence at once.
+    pub fn links_by_document(
+        &self,
+        units: &[LinkUnit],
+        profiles: &[Profile],
+        vocab: &Vocabulary,
+        mut sink: impl FnMut(Vec<Link>) -> bool,
+    ) {
         let window = self.rules.similarity.max_candidates_per_channel;
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
-        for list in postings.values_mut() {
-            list.sort_unstable_by_key(|&i| rank[i]);
-            for (start, run) in cluster::document_runs(units, list) {
-                for &i in run {
-                    for &j in &list[start.saturating_sub(window)..start] {
-                        pairs.push((i, j));
+        let (order, _) = cluster::document_order(units);
+        // Per channel, the units seen so far that have it, in document order.
+        let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (_, run) in cluster::document_runs(units, &order) {
+            let mut pairs: Vec<(usize, usize)> = Vec::new();
+            for &i in run {
+                for c in &profiles[i].channels {
+                    if let Some(list) = postings.get(c.as_str()) {
+                        let from = list.len().saturating_sub(window);
+                        pairs.extend(list[from..].iter().map(|&j| (i, j)));
                     }
                 }
             }
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut links: Vec<Link> = pairs
+                .into_iter()
+                .filter_map(|(i, j)| self.link(units, profiles, vocab, i, j))
+                .collect();
+            links.sort_by_key(|l| (l.a, l.b));
+            if !sink(self.keep_best(units, links)) {
+                return;
+            }
+            for &i in run {
+                for c in &profiles[i].channels {
+                    postings.entry(c.as_str()).or_default().push(i);
+                }
+            }
         }
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut out: Vec<Link> = pairs
-            .into_iter()
-            .filter_map(|(i, j)| self.link(units, profiles, vocab, i, j))
-            .collect();
-        out.sort_by_key(|l| (l.a, l.b));
-        self.keep_best(units, out)
     }
 
     /// The candidates of a new document's units among earlier units: `windows` holds, for

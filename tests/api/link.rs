@@ -299,13 +299,14 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     let docs = four_documents();
     let in_order = fresh_db().await;
     let corpus = corpus_of(&in_order.pool);
-    for (name, bytes) in &docs {
+    for (k, (name, bytes)) in docs.iter().enumerate() {
         corpus
             .ingest_bytes(name, bytes.clone())
             .await
             .expect("ingests");
         let linked = corpus.link_pending().await.expect("links");
-        assert!(!linked.relinked, "{name} comes after the others: {linked}");
+        // The first is a batch larger than the (empty) store, which is relinked whole.
+        assert_eq!(linked.relinked, k == 0, "{name}: {linked}");
     }
     let incremental = export(&in_order.pool).await;
     assert!(
@@ -335,4 +336,26 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     let relinked = corpus_of(&in_order.pool).relink().await.expect("relinks");
     assert!(relinked.relinked);
     assert_eq!(export(&in_order.pool).await, incremental);
+}
+
+#[tokio::test]
+async fn a_batch_of_more_documents_than_are_linked_is_relinked_whole() {
+    let docs = four_documents();
+    let db = fresh_db().await;
+    let corpus = corpus_of(&db.pool);
+    let mut relinked = Vec::new();
+    for batch in [&docs[..1], &docs[1..3], &docs[3..]] {
+        for (name, bytes) in batch {
+            corpus
+                .ingest_bytes(name, bytes.clone())
+                .await
+                .expect("ingests");
+        }
+        relinked.push(corpus.link_pending().await.expect("links").relinked);
+    }
+    // One document into an empty store, two into a store of one, then one into three.
+    assert_eq!(relinked, [true, true, false]);
+    let linked = export(&db.pool).await;
+    corpus.relink().await.expect("relinks");
+    assert_eq!(export(&db.pool).await, linked);
 }
