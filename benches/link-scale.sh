@@ -143,6 +143,16 @@ for target in "${targets[@]}"; do
     rm -rf "$batch"
   done
   grow=$(( $(date +%s) - grow_start ))
+  # Growing is a bulk load (a relink): vacuum and analyse its tables, as autovacuum does soon
+  # after in a running server, so that the probes see a store in its steady state.
+  # (A batch that was relinked reports every unit of the store, so count them here.)
+  if have_psql; then
+    sql "VACUUM (ANALYZE)"
+    units=$(sql "SELECT count(*) FROM commitments WHERE retired_at IS NULL")
+    docs=$(sql "SELECT count(*) FROM documents")
+    per_doc=$(( (units + docs - 1) / docs ))
+    save_state
+  fi
   # Probes: one new document at a time.
   totals=(); links=(); threads=(); cands=()
   for j in $(seq 1 "$probes"); do

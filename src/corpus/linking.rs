@@ -4,8 +4,8 @@
 //! - A batch of new documents that all come after everything linked so far (the usual case:
 //!   today's news) is linked one document at a time: the document's units are compared with
 //!   their candidates (through the channel postings' index), and one merge step runs over the
-//!   threads they link to. Nothing else is read or written, so the cost does not grow with
-//!   the store.
+//!   threads they link to (see [`merge_step`]). What is read depends on those threads, never
+//!   on the size of the store.
 //! - Anything else (a document dated before linked ones, re-extracted units, a retired
 //!   document, new link rules, or a batch of more documents than are linked so far) relinks
 //!   everything from scratch, once for the batch.
@@ -118,7 +118,7 @@ impl Corpus {
     async fn relink_in(&self, tx: &mut PgConnection) -> Result<Linked, CorpusError> {
         let fingerprint = self.linker.fingerprint();
         let units = store::links::units(tx, None, None).await?;
-        let linker = std::sync::Arc::clone(&self.linker);
+        let linker = Arc::clone(&self.linker);
         let (units, stored_profiles, profiles, vocab) = task(move || {
             let stored_profiles: Vec<StoredProfile> = linker.analyse_all(&units);
             let mut vocab = Vocabulary::default();
