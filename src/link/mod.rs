@@ -8,7 +8,7 @@
 //! 2. Two units of different documents are compared only when they share a *channel* (a key,
 //!    a field of cooperation, or a word heavy enough), and through each channel a unit meets
 //!    only the last few units before its document that have it: the store reads them from an
-//!    index, so linking a new document costs the same however large the store is.
+//!    index, so a new document's candidates are bounded however large the store is.
 //! 3. The score ([`score`]) is a weighted Dice similarity of the profiles, lowered when topics
 //!    or parties disagree and raised by a shared target; each link keeps its [`Evidence`].
 //! 4. Links are clustered by average linkage document by document in document order
