@@ -140,14 +140,14 @@ impl Corpus {
         drop(stored_profiles);
 
         // Links are computed document by document and stored as they come, so that only
-        // their scores stay in memory (the evidence of those that attach mentions is read
-        // back at the end).
+        // their scores (24 bytes each) stay in memory; the evidence of those that attach
+        // mentions is read back at the end.
         let (units, profiles, vocab) = (Arc::new(units), Arc::new(profiles), Arc::new(vocab));
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<StoredLink>>(4);
         let linker = Arc::clone(&self.linker);
         let (u, p) = (Arc::clone(&units), Arc::clone(&profiles));
         let computing = tokio::task::spawn_blocking(move || {
-            let mut scores: Vec<Link> = Vec::new();
+            let mut scores: Vec<(usize, usize, f64)> = Vec::new();
             let mut batch: Vec<StoredLink> = Vec::new();
             let mut open = true;
             linker.links_by_document(&u, &p, &vocab, |links| {
@@ -158,12 +158,7 @@ impl Corpus {
                         score: l.score,
                         evidence: l.evidence,
                     });
-                    scores.push(Link {
-                        a: l.a,
-                        b: l.b,
-                        score: l.score,
-                        evidence: Default::default(),
-                    });
+                    scores.push((l.a, l.b, l.score));
                 }
                 if batch.len() >= 50_000 {
                     open = sender.blocking_send(std::mem::take(&mut batch)).is_ok();
@@ -178,16 +173,16 @@ impl Corpus {
         while let Some(batch) = receiver.recv().await {
             store::links::copy_in(tx, &batch).await?;
         }
-        let mut links = computing
+        let mut scores = computing
             .await
             .map_err(|e| CorpusError::Task(e.to_string()))?;
-        links.sort_by_key(|l| (l.a, l.b));
+        scores.sort_unstable_by_key(|&(a, b, _)| (a, b));
 
         let linker = Arc::clone(&self.linker);
         let (u, p) = (Arc::clone(&units), Arc::clone(&profiles));
         let (links, mut plans) = task(move || {
-            let plans = linker.threads(&u, &p, &links);
-            (links.len(), plans)
+            let plans = linker.threads_of_scores(&u, &p, &scores);
+            (scores.len(), plans)
         })
         .await?;
         attach_evidence(tx, &units, &mut plans).await?;

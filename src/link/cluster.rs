@@ -228,6 +228,11 @@ pub fn merge<R: Ord + Clone>(
     out
 }
 
+/// Links as clustering reads them: (a, b, score).
+pub fn scores(links: &[Link]) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+    links.iter().map(|l| (l.a, l.b, l.score))
+}
+
 /// Unit indexes in document order, and each unit's position in it.
 pub fn document_order(units: &[LinkUnit]) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..units.len()).collect();
@@ -271,15 +276,15 @@ struct Thread {
 /// clusters of unit indexes (each sorted), in order of their earliest unit.
 pub fn in_document_order(
     units: &[LinkUnit],
-    links: &[Link],
+    links: impl IntoIterator<Item = (usize, usize, f64)>,
     threshold: f32,
     repeat_threshold: f32,
 ) -> Vec<Vec<usize>> {
     let (order, rank) = document_order(units);
     let mut adjacency: Vec<Vec<(usize, i64)>> = vec![Vec::new(); units.len()];
-    for l in links {
-        adjacency[l.a].push((l.b, ticks(l.score)));
-        adjacency[l.b].push((l.a, ticks(l.score)));
+    for (a, b, score) in links {
+        adjacency[a].push((b, ticks(score)));
+        adjacency[b].push((a, ticks(score)));
     }
     let mut thread_of: Vec<usize> = vec![usize::MAX; units.len()];
     let mut threads: Vec<Thread> = Vec::new();

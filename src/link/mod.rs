@@ -733,18 +733,67 @@ impl<'e> Linker<'e> {
         links: &[Link],
     ) -> Vec<summary::ThreadPlan> {
         let s = &self.rules.similarity;
-        let clusters =
-            cluster::in_document_order(units, links, s.merge_threshold, s.repeat_merge_threshold);
-        let mut by_pair: FxHashMap<(usize, usize), &Link> = FxHashMap::default();
-        for l in links {
-            by_pair.insert((l.a, l.b), l);
+        let clusters = cluster::in_document_order(
+            units,
+            cluster::scores(links),
+            s.merge_threshold,
+            s.repeat_merge_threshold,
+        );
+        let by_pair: FxHashMap<(usize, usize), &Link> =
+            links.iter().map(|l| ((l.a, l.b), l)).collect();
+        self.plan_clusters(units, profiles, clusters, &by_pair)
+    }
+
+    /// [`Linker::threads`] from the links' scores alone, (a, b, score): what a relink keeps in
+    /// memory. The links that attach mentions come without their evidence.
+    pub fn threads_of_scores(
+        &self,
+        units: &[LinkUnit],
+        profiles: &[Profile],
+        scores: &[(usize, usize, f64)],
+    ) -> Vec<summary::ThreadPlan> {
+        let s = &self.rules.similarity;
+        let clusters = cluster::in_document_order(
+            units,
+            scores.iter().copied(),
+            s.merge_threshold,
+            s.repeat_merge_threshold,
+        );
+        let mut cluster_of = vec![usize::MAX; units.len()];
+        for (k, members) in clusters.iter().enumerate() {
+            for &u in members {
+                cluster_of[u] = k;
+            }
         }
+        let inside: Vec<Link> = scores
+            .iter()
+            .filter(|&&(a, b, _)| cluster_of[a] == cluster_of[b])
+            .map(|&(a, b, score)| Link {
+                a,
+                b,
+                score,
+                evidence: Evidence::default(),
+            })
+            .collect();
+        let by_pair: FxHashMap<(usize, usize), &Link> =
+            inside.iter().map(|l| ((l.a, l.b), l)).collect();
+        self.plan_clusters(units, profiles, clusters, &by_pair)
+    }
+
+    /// Plans the threads of `clusters`, in document order of their origins.
+    fn plan_clusters(
+        &self,
+        units: &[LinkUnit],
+        profiles: &[Profile],
+        clusters: Vec<Vec<usize>>,
+        by_pair: &FxHashMap<(usize, usize), &Link>,
+    ) -> Vec<summary::ThreadPlan> {
         let mut plans: Vec<summary::ThreadPlan> = clusters
             .into_iter()
             .filter(|c| c.len() > 1 || units[c[0]].kind.is_pledge())
             .map(|mut members| {
                 members.sort_by(|&x, &y| units[x].order(&units[y]));
-                relation::plan(self, units, profiles, &members, &by_pair)
+                relation::plan(self, units, profiles, &members, by_pair)
             })
             .collect();
         plans.sort_by(|x, y| units[x.mentions[0].unit].order(&units[y.mentions[0].unit]));

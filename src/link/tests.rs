@@ -422,7 +422,7 @@ fn one_generic_unit_does_not_chain_two_threads_together() {
         link(1, 4, 0.2),
         link(3, 4, 0.2),
     ];
-    let clusters = cluster::in_document_order(&units, &links, 0.15, 0.15);
+    let clusters = cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15);
     assert!(clusters.contains(&vec![0, 1]), "{clusters:?}");
     assert!(clusters.contains(&vec![2, 3]), "{clusters:?}");
     assert!(
@@ -436,7 +436,7 @@ fn a_unit_close_to_every_member_joins_the_thread() {
     let units = bare_units(&[0, 1, 2]);
     let links = vec![link(0, 1, 0.8), link(0, 2, 0.5), link(1, 2, 0.4)];
     assert_eq!(
-        cluster::in_document_order(&units, &links, 0.15, 0.15),
+        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15),
         vec![vec![0, 1, 2]]
     );
 }
@@ -563,11 +563,11 @@ fn a_second_unit_of_one_document_needs_a_closer_link_to_join() {
     // Unit 2 would join {0, 1} at an average of 0.18 over its one cross-document pair:
     // enough for a first unit of a document, not for a second one.
     assert_eq!(
-        cluster::in_document_order(&units, &links, 0.15, 0.15),
+        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15),
         vec![vec![0, 1, 2]]
     );
     assert_eq!(
-        cluster::in_document_order(&units, &links, 0.15, 0.2),
+        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.2),
         vec![vec![0, 1], vec![2]]
     );
 }
@@ -588,8 +588,12 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
     let (linker, vocab, profiles) = profiled(&units);
     let links = linker.links(&units, &profiles, &vocab);
     let s = &linker.rules().similarity;
-    let all =
-        cluster::in_document_order(&units, &links, s.merge_threshold, s.repeat_merge_threshold);
+    let all = cluster::in_document_order(
+        &units,
+        cluster::scores(&links),
+        s.merge_threshold,
+        s.repeat_merge_threshold,
+    );
     // The threads of the first two documents alone: their units and the links among them.
     let early: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].document < 2)
@@ -601,7 +605,7 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
         .collect();
     let before = cluster::in_document_order(
         &units,
-        &early_links,
+        cluster::scores(&early_links),
         s.merge_threshold,
         s.repeat_merge_threshold,
     );
