@@ -578,15 +578,41 @@ async fn merge_step(
     missing.dedup();
     let own_range = earlier..earlier + own.len();
     units.extend(store::links::units(conn, None, Some(&missing)).await?);
+    let index = crate::link::index_of(&units);
+    // Per appended thread: its origin and target-stating mentions, and the new links to it.
+    let mut known: FxHashMap<i64, Vec<usize>> = FxHashMap::default();
+    for (t, u) in &context {
+        if let Some(&i) = index.get(u) {
+            known.entry(*t).or_default().push(i);
+        }
+    }
+    let mut links_to: FxHashMap<i64, Vec<&Link>> = FxHashMap::default();
+    for l in &new_links {
+        let old = if l.a < earlier { l.a } else { l.b };
+        if let Some(&t) = membership.get(&units[old].id) {
+            links_to.entry(t).or_default().push(l);
+        }
+    }
+    let ids: Vec<i64> = known
+        .values()
+        .flatten()
+        .chain(appends.iter().flat_map(|(_, new)| new))
+        .map(|&i| units[i].id)
+        .collect();
+    let profiles = read_profiles(linker, conn, &units, &ids).await?;
     for (thread, new) in appends {
-        let in_thread: FxHashSet<usize> = (0..earlier)
-            .filter(|&i| membership.get(&units[i].id) == Some(&thread))
-            .collect();
-        let links: Vec<&Link> = new_links
-            .iter()
-            .filter(|l| in_thread.contains(&l.a) || in_thread.contains(&l.b))
-            .collect();
-        append(linker, conn, &units, &links, thread, &context, &new).await?;
+        let known = known.remove(&thread).unwrap_or_default();
+        let links = links_to.remove(&thread).unwrap_or_default();
+        append(
+            linker,
+            conn,
+            (&units, &profiles),
+            &links,
+            thread,
+            known,
+            &new,
+        )
+        .await?;
         written += 1;
     }
     if !whole.is_empty() {
@@ -607,53 +633,34 @@ async fn merge_step(
 }
 
 /// Appends new mentions (`new`, indexes into `units`) to thread `thread`, which keeps its
-/// other mentions as they are: each gets its relation and the best link to an earlier
+/// other mentions as they are (`known`: its origin and the mentions that state targets;
+/// `profiles` holds theirs and the new mentions'): each gets its relation and the best link to an earlier
 /// mention, and the thread's summary is brought up to date, as a plan of the whole thread
 /// would have them.
 async fn append(
     linker: &Linker<'static>,
     conn: &mut PgConnection,
-    units: &[LinkUnit],
+    (units, profiles): (&[LinkUnit], &[Profile]),
     links: &[&Link],
     thread: i64,
-    context: &[(i64, i64)],
+    mut known: Vec<usize>,
     new: &[usize],
 ) -> Result<(), StoreError> {
-    let index = crate::link::index_of(units);
     let (summary, topics) = store::threads::summary(conn, thread).await?;
     let count: i64 = topics.iter().map(|(_, n, _)| n).sum();
     // The thread's origin and its mentions that state targets, in document order.
-    let mut known: Vec<usize> = context
-        .iter()
-        .filter(|&&(t, _)| t == thread)
-        .filter_map(|(_, u)| index.get(u).copied())
-        .collect();
     known.sort_by(|&x, &y| units[x].order(&units[y]));
     let Some(&origin) = known.first() else {
         return Err(StoreError::Corrupt(format!(
             "thread {thread} has no origin"
         )));
     };
-    let ids: Vec<i64> = known.iter().chain(new).map(|&i| units[i].id).collect();
-    let stored: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &ids)
-        .await?
-        .into_iter()
-        .collect();
-    let mut vocab = Vocabulary::default();
-    let profiles: Vec<Profile> = units
-        .iter()
-        .map(|u| {
-            stored
-                .get(&u.id)
-                .map_or_else(Profile::default, |p| linker.profile_of(p, &mut vocab))
-        })
-        .collect();
     let mut new: Vec<usize> = new.to_vec();
     new.sort_by(|&x, &y| units[x].order(&units[y]));
     let mut earlier = known.clone();
     let mut mentions = Vec::new();
     for &m in &new {
-        let relation = relation::relation(linker, units, &profiles, origin, &earlier, m);
+        let relation = relation::relation(linker, units, profiles, origin, &earlier, m);
         // The best link to an earlier mention; of equal ones, the latest mention's.
         let best = links
             .iter()
@@ -782,19 +789,7 @@ async fn rewrite(
     links.sort_by_key(|l| (l.a, l.b));
     links.dedup_by_key(|l| (l.a, l.b));
     let touched: Vec<i64> = members.iter().flatten().map(|&i| units[i].id).collect();
-    let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &touched)
-        .await?
-        .into_iter()
-        .collect();
-    let mut vocab = Vocabulary::default();
-    let profiles: Vec<Profile> = units
-        .iter()
-        .map(|u| {
-            stored_profiles
-                .get(&u.id)
-                .map_or_else(Profile::default, |p| linker.profile_of(p, &mut vocab))
-        })
-        .collect();
+    let profiles = read_profiles(linker, conn, &units, &touched).await?;
     let by_pair: FxHashMap<(usize, usize), &Link> = links.iter().map(|l| ((l.a, l.b), l)).collect();
     let mut plans: Vec<ThreadPlan> = members
         .into_iter()
@@ -809,6 +804,29 @@ async fn rewrite(
     plans.sort_by(|x, y| units[x.mentions[0].unit].order(&units[y.mentions[0].unit]));
     attach_evidence(conn, &units, &mut plans).await?;
     write_plans(conn, &units, &touched, &[], plans).await
+}
+
+/// The profiles of `units` (one each, in order) as stored for those in `ids`; the others get
+/// an empty profile.
+async fn read_profiles(
+    linker: &Linker<'static>,
+    conn: &mut PgConnection,
+    units: &[LinkUnit],
+    ids: &[i64],
+) -> Result<Vec<Profile>, StoreError> {
+    let stored: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut vocab = Vocabulary::default();
+    Ok(units
+        .iter()
+        .map(|u| {
+            stored
+                .get(&u.id)
+                .map_or_else(Profile::default, |p| linker.profile_of(p, &mut vocab))
+        })
+        .collect())
 }
 
 /// Fills in the evidence of the links that attach mentions (read from the store, for links

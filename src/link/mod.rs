@@ -574,6 +574,7 @@ impl<'e> Linker<'e> {
     /// channel that come last before its document in document order (see
     /// [`LinkUnit::order`]). A document is thus compared with the same units whether it is
     /// linked on arrival or in a relink of everything.
+    #[cfg(test)]
     pub fn links(&self, units: &[LinkUnit], profiles: &[Profile], vocab: &Vocabulary) -> Vec<Link> {
         let mut out: Vec<Link> = Vec::new();
         self.links_by_document(units, profiles, vocab, |links| {
@@ -584,7 +585,7 @@ impl<'e> Linker<'e> {
         out
     }
 
-    /// The links of [`Linker::links`], one document at a time in document order: `sink` gets
+    /// Every link among `units`, one document at a time in document order: `sink` gets
     /// each document's links to earlier units (sorted), and stops the work by returning
     /// false. Only the channels' postings are kept between documents, so a relink of a large
     /// store need not hold every link with its evidence at once.
@@ -726,6 +727,7 @@ impl<'e> Linker<'e> {
     /// Groups linked units into threads: clusters of two or more units (from at least two
     /// documents), plus every pledge (commitment, reaffirmation, support) that links to
     /// nothing, as a thread of its own. Mentions come in document order with their relation.
+    #[cfg(test)]
     pub fn threads(
         &self,
         units: &[LinkUnit],
