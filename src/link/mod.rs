@@ -653,8 +653,10 @@ impl<'e> Linker<'e> {
     }
 
     /// Keeps the links both of whose units count them among their best into the other's
-    /// document (see `max_links_per_document`). Depends only on the links between each pair
-    /// of documents, so a document linked later never changes what two earlier ones keep.
+    /// document (see `max_links_per_document`), and of those at most `max_links_per_unit`
+    /// for each later unit (its best). What a unit keeps depends only on its own links to
+    /// earlier units, so a document linked later never changes what earlier ones keep, and a
+    /// document's links are the same whether it is linked on arrival or in a relink.
     pub fn keep_best(&self, units: &[LinkUnit], mut links: Vec<Link>) -> Vec<Link> {
         let s = &self.rules.similarity;
         // For each (unit, other document): its links, best first.
@@ -697,6 +699,32 @@ impl<'e> Linker<'e> {
         links.retain(|_| {
             k += 1;
             votes[k - 1] == 2
+        });
+        // Each later unit keeps its best `max_links_per_unit` links to earlier units.
+        let mut of_later: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        for (k, l) in links.iter().enumerate() {
+            of_later.entry(l.b).or_default().push(k);
+        }
+        let mut keep = vec![true; links.len()];
+        for ks in of_later.into_values() {
+            if ks.len() <= s.max_links_per_unit {
+                continue;
+            }
+            let mut ks = ks;
+            ks.sort_by(|&x, &y| {
+                links[y]
+                    .score
+                    .total_cmp(&links[x].score)
+                    .then_with(|| units[links[y].a].order(&units[links[x].a]))
+            });
+            for &k in &ks[s.max_links_per_unit..] {
+                keep[k] = false;
+            }
+        }
+        let mut k = 0;
+        links.retain(|_| {
+            k += 1;
+            keep[k - 1]
         });
         links
     }

@@ -35,6 +35,7 @@ pub struct Similarity {
     pub same_target_bonus: f32,
     pub link_threshold: f32,
     pub max_links_per_document: usize,
+    pub max_links_per_unit: usize,
     pub max_candidates_per_channel: usize,
     pub min_share_of_best: f32,
     pub merge_threshold: f32,
@@ -105,6 +106,10 @@ impl LinkRules {
             (
                 s.max_links_per_document > 0,
                 "max_links_per_document must be at least 1",
+            ),
+            (
+                s.max_links_per_unit > 0,
+                "max_links_per_unit must be at least 1",
             ),
             (s.weight_floor >= 0.0, "weight_floor must not be negative"),
         ];

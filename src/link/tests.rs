@@ -631,3 +631,28 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
         "the restatement joins earlier threads"
     );
 }
+
+#[test]
+fn a_commitment_restated_in_many_documents_stays_one_thread_with_bounded_links() {
+    let cap = linker().rules().similarity.max_links_per_unit;
+    let n = 3 * cap;
+    let docs: Vec<ParsedDocument> = (0..n)
+        .map(|i| {
+            article(
+                &format!("中哈联合公报{i}"),
+                &format!("{}0614", 2000 + i),
+                &["双方将共同努力，确保实现在2015年前将双边贸易额提高到400亿美元的目标。"],
+            )
+        })
+        .collect();
+    let units = link_units(&docs);
+    let (plans, links) = plan(&units);
+    // Each unit links to at most `cap` earlier ones: the last one has `n - 1` candidates.
+    let last = units.len() - 1;
+    let to_last = links.iter().filter(|l| l.b == last).count();
+    assert_eq!(to_last, cap, "links of the last statement");
+    assert!(links.len() < n * (n - 1) / 2, "{} links", links.len());
+    let big: Vec<_> = plans.iter().filter(|p| p.mentions.len() > 1).collect();
+    assert_eq!(big.len(), 1, "one thread");
+    assert_eq!(big[0].mentions.len(), n);
+}
