@@ -42,7 +42,7 @@ use crate::ingest::{Block, Metadata, PartialDate, Span};
 pub use lexicon::{Lexicon, LexiconError, LexiconSource};
 
 /// Bumped whenever the extraction rules change in a way that changes results.
-pub const EXTRACTOR_VERSION: i32 = 2;
+pub const EXTRACTOR_VERSION: i32 = 3;
 
 string_enum! {
     /// What kind of statement a unit is.
@@ -417,7 +417,7 @@ impl Builder<'_> {
         let lex = &self.extractor.lexicon;
         let hits = classify::cue_hits(lex, sentence);
         let organisations = instruments::organisations(lex, sentence);
-        let clauses = units::clauses(sentence, &hits);
+        let clauses = units::clauses(sentence, &hits, &organisations);
         let mut previous: Option<usize> = None;
         for clause in clauses {
             let context = previous.map(|i| &self.units[i]).or_else(|| {

@@ -320,6 +320,55 @@ fn sentences_with_several_statements_split_into_clauses() {
 }
 
 #[test]
+fn two_organisations_joined_by_yiji_are_two_statements() {
+    let ex = extract_text(
+        "双方将继续共同努力，提高中哈合作委员会及其分委会以及利用和保护跨界河流联合委员会的工作效率。双方将加强在联合国以及上海合作组织框架内的合作。",
+    );
+    let units: Vec<(Kind, &str, Vec<String>)> = ex
+        .units
+        .iter()
+        .map(|u| {
+            (
+                u.kind,
+                u.analysis_text.as_str(),
+                u.attributes
+                    .instruments
+                    .iter()
+                    .map(|i| i.key.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        units[..2],
+        [
+            (
+                Kind::Commitment,
+                "双方将继续共同努力，提高中哈合作委员会及其分委会",
+                vec!["org:china_kazakhstan_cooperation_committee".to_owned()]
+            ),
+            (
+                Kind::Commitment,
+                "以及利用和保护跨界河流联合委员会的工作效率。",
+                vec!["org:china_kazakhstan_rivers_commission".to_owned()]
+            ),
+        ]
+    );
+    // The part after 以及 continues the first: same actors.
+    assert_eq!(ex.units[1].actors, ex.units[0].actors);
+    // Two bodies as the frame of one activity are split the same way: each part is followed
+    // in its body's thread (the document page shows the whole sentence).
+    assert_eq!(units.len(), 4, "{units:?}");
+    assert_eq!(units[2].2, vec!["org:un".to_owned()]);
+    assert_eq!(units[3].2, vec!["org:sco".to_owned()]);
+    // One body named twice, or a name and no second body, is not split.
+    let ex = extract_text(
+        "双方将加强在上海合作组织以及上合组织框架内的合作。双方将提高中哈合作委员会以及各分委会的工作效率。",
+    );
+    assert_eq!(ex.units.len(), 2);
+}
+
+#[test]
 fn actors_are_normalised_and_inherited_from_context() {
     let ex = extract_text(
         "双方将继续开展非资源经济领域合作。为此，将认真落实两国政府签订的合作规划。中华人民共和国支持哈萨克斯坦共和国维护地区和平的努力。哈方愿扩大对华出口。中哈总理定期会晤每两年举行一次。",

@@ -10,7 +10,7 @@
 use jieba_rs::Jieba;
 
 use super::classify::CueHit;
-use super::lexicon::{Clutter, CueKind, Lexicon, Tier};
+use super::lexicon::{Clutter, CueKind, Hit, Lexicon, Tier};
 use super::normalize::AnalysisText;
 use super::words::{self, WordInfo};
 use crate::ingest::{Block, BlockKind, Span};
@@ -495,7 +495,71 @@ const MIN_STATEMENT_CHARS: usize = 3;
 /// a connective, or a head cue (or a hedge) after optional adverbs, when the part before is a
 /// statement of its own: it has a head cue or an explicit past marker, and content besides
 /// its subject and that cue (so "双方认为，…" stays whole).
-pub fn clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
+pub fn clauses(
+    sentence: &Tokenised,
+    hits: &[CueHit<'_>],
+    organisations: &[Hit<usize>],
+) -> Vec<Clause> {
+    let clauses = comma_clauses(sentence, hits);
+    split_between_organisations(sentence, organisations, clauses)
+}
+
+/// Splits clauses at 以及 between two different organisations, each with its own words
+/// (提高中哈合作委员会及其分委会以及利用和保护跨界河流联合委员会的工作效率): what is said of
+/// each is a statement about that body, to be followed in its own thread. The part from
+/// 以及 on continues the part before it.
+fn split_between_organisations(
+    sentence: &Tokenised,
+    organisations: &[Hit<usize>],
+    clauses: Vec<Clause>,
+) -> Vec<Clause> {
+    if organisations.len() < 2 {
+        return clauses;
+    }
+    let chars = &sentence.sentence.chars;
+    let depth = nesting(chars);
+    let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
+    let mut out = Vec::with_capacity(clauses.len());
+    for clause in clauses {
+        let mut start = clause.start;
+        let mut continuation = clause.continuation;
+        for t in sentence.tokens_in(clause.start, clause.end) {
+            if sentence.word(t) != "以及" || nested(t.start) || t.start < start + MIN_CLAUSE_CHARS
+            {
+                continue;
+            }
+            // The stretch after 以及, up to the next comma or the clause's end.
+            let stretch_end = (t.end..clause.end)
+                .find(|&i| matches!(chars[i], '，' | ',' | '；'))
+                .unwrap_or(clause.end);
+            let before = organisations
+                .iter()
+                .find(|o| o.start >= start && o.end <= t.start);
+            let after = organisations
+                .iter()
+                .find(|o| o.start >= t.end && o.end <= stretch_end);
+            if let (Some(b), Some(a)) = (before, after)
+                && b.value != a.value
+            {
+                out.push(Clause {
+                    start,
+                    end: t.start,
+                    continuation,
+                });
+                start = t.start;
+                continuation = true;
+            }
+        }
+        out.push(Clause {
+            start,
+            end: clause.end,
+            continuation,
+        });
+    }
+    out
+}
+
+fn comma_clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
     let depth = nesting(chars);
     let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);

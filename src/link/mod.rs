@@ -36,7 +36,7 @@ use crate::extract::{Attributes, Extractor, Kind, Modality, units::Pos, words};
 pub use rules::LinkRules;
 
 /// Bumped whenever linking rules in code change in a way that changes results.
-pub const LINKER_VERSION: i32 = 2;
+pub const LINKER_VERSION: i32 = 3;
 
 string_enum! {
     /// How a mention stands to its thread.
@@ -327,11 +327,18 @@ impl<'e> Linker<'e> {
             .map_or(0, |p| p as usize);
         let mut purpose = false;
         let mut after_comma = false;
+        // Items of the enumeration each token stands in (1 outside one): a field named as one
+        // of many (文化、教育、旅游、卫生和体育) says less about the unit than a field alone.
+        let items = enumeration_items(cut.iter().map(|t| t.word));
+        let mut field_shares: Vec<(u16, f32)> = Vec::new();
         words::with_infos(|infos, sub_words| {
-            for (t, (id, _, flags)) in cut.iter().zip(&annotated) {
+            for (k, (t, (id, _, flags))) in cut.iter().zip(&annotated).enumerate() {
                 advance |= self.rules.advance_words.contains(t.word);
                 fulfil |= self.rules.fulfil_words.contains(t.word);
+                fields.clear();
                 self.fields_in(t.word, &mut fields);
+                let list_share = list_share(items[k], s.list_items_in_full);
+                field_shares.extend(fields.iter().map(|&f| (f, list_share)));
                 if t.start >= cue_start
                     && after_comma
                     && self.rules.purpose_markers.contains(t.word)
@@ -381,21 +388,51 @@ impl<'e> Linker<'e> {
                 add(t.word, own * pos_share * share);
             }
         });
-        fields.sort_unstable();
-        fields.dedup();
+        // A name (organisation, titled document) listed with others, or as an example of
+        // a class (联合国等国际组织), is one of the things the unit is about: its key counts
+        // at its share of the list, like a field.
+        let char_starts: Vec<usize> = cut.iter().map(|t| t.start).collect();
+        let mut key_shares: Vec<(String, f32)> = unit
+            .attributes
+            .instruments
+            .iter()
+            .map(|inst| {
+                let share = unit
+                    .analysis_text
+                    .find(inst.text.as_str())
+                    .map(|byte| unit.analysis_text[..byte].chars().count())
+                    .map_or(1.0, |at| {
+                        let k = char_starts
+                            .partition_point(|&st| st <= at)
+                            .saturating_sub(1);
+                        list_share(items.get(k).copied().unwrap_or(1), s.list_items_in_full)
+                    });
+                (inst.key.clone(), share)
+            })
+            .chain(
+                unit.attributes
+                    .targets
+                    .iter()
+                    .filter_map(|t| t.metric.as_ref().map(|m| (format!("metric:{m}"), 1.0))),
+            )
+            .collect();
+        key_shares.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        key_shares.dedup_by(|x, y| x.0 == y.0);
+        // A field named several times counts at its largest share.
+        field_shares.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        field_shares.dedup_by_key(|f| f.0);
         let mut features: Vec<(String, f32)> = weights
             .into_iter()
             .map(|(w, weight)| (format!("w:{w}"), weight))
             .chain(
-                unit.attributes
-                    .keys()
+                key_shares
                     .into_iter()
-                    .map(|k| (format!("k:{k}"), s.key_weight)),
+                    .map(|(k, share)| (format!("k:{k}"), s.key_weight * share)),
             )
-            .chain(fields.iter().map(|&f| {
+            .chain(field_shares.iter().map(|&(f, share)| {
                 (
                     format!("f:{}", self.rules.field_names[f as usize]),
-                    s.field_weight,
+                    s.field_weight * share,
                 )
             }))
             .collect();
@@ -896,3 +933,43 @@ use chrono::Datelike;
 
 #[cfg(test)]
 mod tests;
+
+/// For each token, the number of items of the enumeration it stands in: within a stretch
+/// between commas (or other clause punctuation), items are separated by 、 and the last one
+/// joined by a conjunction, so n enumeration commas make n + 2 items (n + 1 without the
+/// conjunction, which is rarely left out). Tokens of a stretch without 、 stand alone (1).
+pub(crate) fn enumeration_items<'a>(tokens: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let tokens: Vec<&str> = tokens.collect();
+    let mut out = vec![1; tokens.len()];
+    let mut start = 0;
+    for end in 0..=tokens.len() {
+        let boundary = end == tokens.len()
+            || matches!(tokens[end], "，" | "," | "；" | ";" | "。" | "：" | ":");
+        if !boundary {
+            continue;
+        }
+        let stretch = &tokens[start..end];
+        let commas = stretch.iter().filter(|t| **t == "、").count();
+        // 等 after the items: the list stands for a larger class (联合国等国际组织).
+        let open = stretch.iter().any(|t| matches!(*t, "等" | "等等"));
+        let n = match (commas, open) {
+            (0, false) => 1,
+            (c, open) => c + 1 + usize::from(c > 0) + usize::from(open),
+        };
+        for x in &mut out[start..end] {
+            *x = n;
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// The share of its weight a field keeps when named as one of `items` (the first
+/// `in_full` items of a list each keep all of it).
+fn list_share(items: usize, in_full: usize) -> f32 {
+    if items <= in_full.max(1) {
+        1.0
+    } else {
+        in_full.max(1) as f32 / items as f32
+    }
+}

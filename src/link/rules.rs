@@ -23,6 +23,7 @@ pub struct Similarity {
     pub verb_share: f32,
     pub name_word_share: f32,
     pub field_weight: f32,
+    pub list_items_in_full: usize,
     pub context_share: f32,
     pub pre_cue_share: f32,
     pub purpose_share: f32,

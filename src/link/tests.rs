@@ -167,7 +167,8 @@ fn seed_links_are_found() {
     for (a, b, want, got) in &report.mistyped {
         eprintln!("mistyped {want} as {got}: {a} <-> {b}");
     }
-    assert!(report.f1 >= 0.75, "{report}");
+    // The issue asks for 0.85; this guards what has been reached.
+    assert!(report.f1 >= 0.81, "{report}");
     assert!(report.relation_accuracy >= 0.8, "{report}");
 }
 
@@ -655,4 +656,52 @@ fn a_commitment_restated_in_many_documents_stays_one_thread_with_bounded_links()
     let big: Vec<_> = plans.iter().filter(|p| p.mentions.len() > 1).collect();
     assert_eq!(big.len(), 1, "one thread");
     assert_eq!(big[0].mentions.len(), n);
+}
+
+#[test]
+fn a_field_or_name_listed_among_many_counts_for_less() {
+    let docs = vec![article(
+        "中哈联合声明",
+        "20110614",
+        &[
+            "双方将继续深化文化、教育、旅游、卫生和体育领域的交流与合作。",
+            "双方将推动两国旅游合作有序开展。",
+            "双方将继续加强在联合国、上海合作组织、亚信等多边框架内的协调与合作。",
+            "双方认为，联合国应发挥重要作用。",
+        ],
+    )];
+    let units = link_units(&docs);
+    let linker = linker();
+    let s = &linker.rules().similarity;
+    let weight = |i: usize, feature: &str| {
+        linker
+            .analyse(&units[i])
+            .features
+            .iter()
+            .find(|(f, _)| f == feature)
+            .map(|(_, w)| *w)
+    };
+    // Five items: each field counts at 2/5 of a field named alone.
+    let listed = weight(0, "f:tourism").expect("listed field");
+    let alone = weight(1, "f:tourism").expect("field alone");
+    assert_eq!(alone, s.field_weight);
+    assert!(
+        (listed - s.field_weight * 2.0 / 5.0).abs() < 1e-6,
+        "{listed}"
+    );
+    // Three names and 等 (a class they stand for): four items and more.
+    let un_listed = weight(2, "k:org:un").expect("listed name");
+    assert!(un_listed < s.key_weight / 2.0, "{un_listed}");
+    assert_eq!(weight(3, "k:org:un"), Some(s.key_weight));
+}
+
+#[test]
+fn enumeration_items_are_counted_between_commas() {
+    let items = |words: &[&str]| super::enumeration_items(words.iter().copied());
+    assert_eq!(
+        items(&["文化", "、", "教育", "和", "体育", "，", "合作"]),
+        vec![3, 3, 3, 3, 3, 1, 1]
+    );
+    assert_eq!(items(&["联合国", "等", "国际组织"]), vec![2, 2, 2]);
+    assert_eq!(items(&["加强", "合作"]), vec![1, 1]);
 }
