@@ -444,6 +444,7 @@ async fn merge_step(
             size: 0,
             documents: FxHashMap::default(),
             rank: usize::MAX,
+            fresh: 0,
         })
         .collect();
     for (thread, document, n) in store::threads::shapes(conn, &threads).await? {
@@ -476,6 +477,7 @@ async fn merge_step(
             size: 1,
             documents: std::iter::once((u.document, 1)).collect(),
             rank: rank[i],
+            fresh: 1,
         });
     }
     let seed_of_new = |i: usize| clusters + (i - earlier);
@@ -507,7 +509,6 @@ async fn merge_step(
     // a new unit (see `merge_groups`).
     let mut old_sums: FxHashMap<(usize, usize), i64> = FxHashMap::default();
     let mut read_sums = vec![false; clusters];
-    let s = &linker.rules().similarity;
     let groups = loop {
         let mut sums: Vec<(usize, usize, i64)> = old_sums
             .iter()
@@ -515,12 +516,7 @@ async fn merge_step(
             .map(|(&(x, y), &s)| (x, y, s))
             .collect();
         sums.sort_unstable();
-        let groups = cluster::merge(
-            seeds.clone(),
-            &sums,
-            s.merge_threshold,
-            s.repeat_merge_threshold,
-        );
+        let groups = cluster::merge(seeds.clone(), &sums, linker.linkage());
         let mut unread: Vec<usize> = groups
             .iter()
             .filter(|g| g.iter().any(|&k| k >= clusters))

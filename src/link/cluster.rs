@@ -2,9 +2,11 @@
 //!
 //! Documents are taken in document order (date, then content hash). Each document's units
 //! start as clusters of their own, beside the threads built so far from earlier documents;
-//! among the threads they link to and themselves, the two clusters whose cross-document unit
-//! pairs have the highest average link score (a pair without a link scores 0) merge, as long
-//! as that average reaches the threshold. A generic sentence linked weakly to two unrelated
+//! among the threads they link to and themselves, the two clusters whose unit pairs that
+//! could carry a link have the highest average link score (a pair without a link scores 0)
+//! merge, as long as that average reaches the threshold. Pairs within one document never
+//! carry a link, and a unit keeps only its best few links to earlier units, so a unit joining
+//! a long thread is averaged over those few, not over the whole thread. A generic sentence linked weakly to two unrelated
 //! threads therefore cannot join them into one: the average over all pairs stays low. A
 //! merge that would put two units of one document into a cluster must reach the higher
 //! `repeat_threshold`: a document seldom states one commitment twice.
@@ -30,6 +32,16 @@ pub fn ticks(score: f64) -> i64 {
     (score * 10_000.0).round() as i64
 }
 
+/// When two clusters merge: the average link score over the unit pairs that could carry a
+/// link reaches `threshold` (`repeat_threshold` when the merge puts two units of one
+/// document together); a unit keeps at most `links_per_unit` links to earlier units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Linkage {
+    pub threshold: f32,
+    pub repeat_threshold: f32,
+    pub links_per_unit: usize,
+}
+
 /// A cluster as [`merge`] starts from: an existing thread, or a unit of the new document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seed<R> {
@@ -39,11 +51,14 @@ pub struct Seed<R> {
     pub documents: FxHashMap<i64, u32>,
     /// Where its earliest unit comes in document order (ties go to the earlier).
     pub rank: R,
+    /// Units of the document being linked (1 for its units, 0 for earlier threads).
+    pub fresh: u64,
 }
 
 struct Cluster<R> {
     members: Vec<usize>,
     size: u64,
+    fresh: u64,
     documents: FxHashMap<i64, u32>,
     rank: R,
     /// Sum of link ticks to each neighbouring cluster.
@@ -92,21 +107,29 @@ impl<R: Ord> PartialOrd for Candidate<R> {
     }
 }
 
-/// Cross-document unit pairs between two clusters, and whether they share a document.
-fn cross_pairs(
-    (na, da): (u64, &FxHashMap<i64, u32>),
-    (nb, db): (u64, &FxHashMap<i64, u32>),
-) -> (u64, bool) {
-    let (small, large) = if da.len() <= db.len() {
-        (da, db)
+/// The unit pairs between two clusters that could carry a link, and whether the clusters
+/// share a document. A pair of one document never does; and a unit keeps at most
+/// `per_unit` links to earlier units (see `max_links_per_unit`), so a unit of the document
+/// being linked (all later than every other unit) brings at most `per_unit` links, and
+/// earlier units at most `per_unit` each. Averaging over these pairs, not over every pair,
+/// lets a commitment restated in more documents than `per_unit` keep joining its thread.
+fn possible_pairs<R>(x: &Cluster<R>, y: &Cluster<R>, per_unit: u64) -> (u64, bool) {
+    let (small, large) = if x.documents.len() <= y.documents.len() {
+        (&x.documents, &y.documents)
     } else {
-        (db, da)
+        (&y.documents, &x.documents)
     };
     let same: u64 = small
         .iter()
         .map(|(d, &n)| u64::from(n) * u64::from(large.get(d).copied().unwrap_or(0)))
         .sum();
-    (na * nb - same, same > 0)
+    let (ox, oy) = (x.size - x.fresh, y.size - y.fresh);
+    // Fresh units are all of one document: their pairs are the same-document ones.
+    let same_earlier = same - x.fresh * y.fresh;
+    let pairs = (x.fresh * oy).min(per_unit.saturating_mul(x.fresh))
+        + (y.fresh * ox).min(per_unit.saturating_mul(y.fresh))
+        + (ox * oy - same_earlier).min(per_unit.saturating_mul(ox + oy));
+    (pairs, same > 0)
 }
 
 /// Merges seed clusters by average linkage. `sums` holds the link ticks between pairs of
@@ -115,9 +138,14 @@ fn cross_pairs(
 pub fn merge<R: Ord + Clone>(
     seeds: Vec<Seed<R>>,
     sums: &[(usize, usize, i64)],
-    threshold: f32,
-    repeat_threshold: f32,
+    linkage: Linkage,
 ) -> Vec<Vec<usize>> {
+    let Linkage {
+        threshold,
+        repeat_threshold,
+        links_per_unit,
+    } = linkage;
+    let per_unit = links_per_unit as u64;
     let (threshold, repeat) = (
         ticks(f64::from(threshold)),
         ticks(f64::from(repeat_threshold)),
@@ -128,6 +156,7 @@ pub fn merge<R: Ord + Clone>(
         .map(|(i, s)| Cluster {
             members: vec![i],
             size: s.size,
+            fresh: s.fresh,
             documents: s.documents,
             rank: s.rank,
             neighbours: FxHashMap::default(),
@@ -142,7 +171,7 @@ pub fn merge<R: Ord + Clone>(
     }
     let candidate = |clusters: &[Cluster<R>], x: usize, y: usize| -> Option<Candidate<R>> {
         let (cx, cy) = (&clusters[x], &clusters[y]);
-        let (pairs, repeats) = cross_pairs((cx.size, &cx.documents), (cy.size, &cy.documents));
+        let (pairs, repeats) = possible_pairs(cx, cy, per_unit);
         let sum = cx.neighbours.get(&y).copied().unwrap_or(0);
         let needed = if repeats { repeat } else { threshold };
         (pairs > 0 && i128::from(sum) >= i128::from(needed) * i128::from(pairs)).then(|| {
@@ -188,10 +217,15 @@ pub fn merge<R: Ord + Clone>(
         let documents = std::mem::take(&mut clusters[y].documents);
         let neighbours = std::mem::take(&mut clusters[y].neighbours);
         clusters[y].alive = false;
-        let (size, rank) = (clusters[y].size, clusters[y].rank.clone());
+        let (size, fresh, rank) = (
+            clusters[y].size,
+            clusters[y].fresh,
+            clusters[y].rank.clone(),
+        );
         let target = &mut clusters[x];
         target.members.extend(absorbed);
         target.size += size;
+        target.fresh += fresh;
         if rank < target.rank {
             target.rank = rank;
         }
@@ -277,8 +311,7 @@ struct Thread {
 pub fn in_document_order(
     units: &[LinkUnit],
     links: impl IntoIterator<Item = (usize, usize, f64)>,
-    threshold: f32,
-    repeat_threshold: f32,
+    linkage: Linkage,
 ) -> Vec<Vec<usize>> {
     let (order, rank) = document_order(units);
     let mut adjacency: Vec<Vec<(usize, i64)>> = vec![Vec::new(); units.len()];
@@ -307,6 +340,7 @@ pub fn in_document_order(
                 size: threads[t].members.len() as u64,
                 documents: threads[t].documents.clone(),
                 rank: threads[t].rank,
+                fresh: 0,
             })
             .collect();
         let mut sums: Vec<(usize, usize, i64)> = Vec::new();
@@ -324,6 +358,7 @@ pub fn in_document_order(
                 size: 1,
                 documents: std::iter::once((document, 1)).collect(),
                 rank: rank[u],
+                fresh: 1,
             });
             for &(v, s) in &adjacency[u] {
                 if let Some(&j) = slot.get(&thread_of[v]) {
@@ -331,7 +366,7 @@ pub fn in_document_order(
                 }
             }
         }
-        for group in merge(seeds, &sums, threshold, repeat_threshold) {
+        for group in merge(seeds, &sums, linkage) {
             let old: Vec<usize> = group
                 .iter()
                 .filter(|&&k| k < involved.len())

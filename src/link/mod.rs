@@ -36,7 +36,7 @@ use crate::extract::{Attributes, Extractor, Kind, Modality, units::Pos, words};
 pub use rules::LinkRules;
 
 /// Bumped whenever linking rules in code change in a way that changes results.
-pub const LINKER_VERSION: i32 = 3;
+pub const LINKER_VERSION: i32 = 4;
 
 string_enum! {
     /// How a mention stands to its thread.
@@ -241,6 +241,16 @@ impl std::fmt::Debug for Linker<'_> {
 impl<'e> Linker<'e> {
     pub fn new(extractor: &'e Extractor, rules: LinkRules) -> Self {
         Self { extractor, rules }
+    }
+
+    /// When clusters merge, from the rules.
+    pub fn linkage(&self) -> cluster::Linkage {
+        let s = &self.rules.similarity;
+        cluster::Linkage {
+            threshold: s.merge_threshold,
+            repeat_threshold: s.repeat_merge_threshold,
+            links_per_unit: s.max_links_per_unit,
+        }
     }
 
     pub fn rules(&self) -> &LinkRules {
@@ -799,13 +809,7 @@ impl<'e> Linker<'e> {
         profiles: &[Profile],
         links: &[Link],
     ) -> Vec<summary::ThreadPlan> {
-        let s = &self.rules.similarity;
-        let clusters = cluster::in_document_order(
-            units,
-            cluster::scores(links),
-            s.merge_threshold,
-            s.repeat_merge_threshold,
-        );
+        let clusters = cluster::in_document_order(units, cluster::scores(links), self.linkage());
         let by_pair: FxHashMap<(usize, usize), &Link> =
             links.iter().map(|l| ((l.a, l.b), l)).collect();
         self.plan_clusters(units, profiles, clusters, &by_pair)
@@ -819,13 +823,7 @@ impl<'e> Linker<'e> {
         profiles: &[Profile],
         scores: &[(usize, usize, f64)],
     ) -> Vec<summary::ThreadPlan> {
-        let s = &self.rules.similarity;
-        let clusters = cluster::in_document_order(
-            units,
-            scores.iter().copied(),
-            s.merge_threshold,
-            s.repeat_merge_threshold,
-        );
+        let clusters = cluster::in_document_order(units, scores.iter().copied(), self.linkage());
         let mut cluster_of = vec![usize::MAX; units.len()];
         for (k, members) in clusters.iter().enumerate() {
             for &u in members {

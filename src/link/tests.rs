@@ -403,6 +403,15 @@ fn bare_units(docs: &[i64]) -> Vec<LinkUnit> {
         .collect()
 }
 
+/// Merge thresholds, with no limit on links per unit.
+fn linkage(threshold: f32, repeat_threshold: f32) -> cluster::Linkage {
+    cluster::Linkage {
+        threshold,
+        repeat_threshold,
+        links_per_unit: usize::MAX,
+    }
+}
+
 fn link(a: usize, b: usize, score: f64) -> Link {
     Link {
         a,
@@ -423,7 +432,7 @@ fn one_generic_unit_does_not_chain_two_threads_together() {
         link(1, 4, 0.2),
         link(3, 4, 0.2),
     ];
-    let clusters = cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15);
+    let clusters = cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15));
     assert!(clusters.contains(&vec![0, 1]), "{clusters:?}");
     assert!(clusters.contains(&vec![2, 3]), "{clusters:?}");
     assert!(
@@ -437,7 +446,7 @@ fn a_unit_close_to_every_member_joins_the_thread() {
     let units = bare_units(&[0, 1, 2]);
     let links = vec![link(0, 1, 0.8), link(0, 2, 0.5), link(1, 2, 0.4)];
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15),
+        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15)),
         vec![vec![0, 1, 2]]
     );
 }
@@ -564,11 +573,11 @@ fn a_second_unit_of_one_document_needs_a_closer_link_to_join() {
     // Unit 2 would join {0, 1} at an average of 0.18 over its one cross-document pair:
     // enough for a first unit of a document, not for a second one.
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.15),
+        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15)),
         vec![vec![0, 1, 2]]
     );
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), 0.15, 0.2),
+        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.2)),
         vec![vec![0, 1], vec![2]]
     );
 }
@@ -588,13 +597,7 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
     let units = link_units(&docs);
     let (linker, vocab, profiles) = profiled(&units);
     let links = linker.links(&units, &profiles, &vocab);
-    let s = &linker.rules().similarity;
-    let all = cluster::in_document_order(
-        &units,
-        cluster::scores(&links),
-        s.merge_threshold,
-        s.repeat_merge_threshold,
-    );
+    let all = cluster::in_document_order(&units, cluster::scores(&links), linker.linkage());
     // The threads of the first two documents alone: their units and the links among them.
     let early: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].document < 2)
@@ -604,12 +607,8 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
         .filter(|l| units[l.a].document < 2 && units[l.b].document < 2)
         .cloned()
         .collect();
-    let before = cluster::in_document_order(
-        &units,
-        cluster::scores(&early_links),
-        s.merge_threshold,
-        s.repeat_merge_threshold,
-    );
+    let before =
+        cluster::in_document_order(&units, cluster::scores(&early_links), linker.linkage());
     let thread_of = |clusters: &[Vec<usize>]| -> FxHashMap<usize, usize> {
         clusters
             .iter()
@@ -704,4 +703,28 @@ fn enumeration_items_are_counted_between_commas() {
     );
     assert_eq!(items(&["联合国", "等", "国际组织"]), vec![2, 2, 2]);
     assert_eq!(items(&["加强", "合作"]), vec![1, 1]);
+}
+
+#[test]
+fn a_long_thread_is_joined_through_a_units_kept_links() {
+    // 60 documents restating one commitment; each statement keeps its 12 best links to
+    // earlier ones (the most recent), each scoring 0.3.
+    let n: usize = 60;
+    let units = bare_units(&(0..n as i64).collect::<Vec<_>>());
+    let links: Vec<Link> = (1..n)
+        .flat_map(|b| (b.saturating_sub(12)..b).map(move |a| link(a, b, 0.3)))
+        .collect();
+    let capped = cluster::Linkage {
+        links_per_unit: 12,
+        ..linkage(0.15, 0.2)
+    };
+    assert_eq!(
+        cluster::in_document_order(&units, cluster::scores(&links), capped),
+        vec![(0..n).collect::<Vec<_>>()]
+    );
+    // Averaged over every pair, the thread stops growing once 12 × 0.3 is less than 0.15 of
+    // its size (at 24 statements).
+    let every_pair =
+        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.2));
+    assert!(every_pair.len() > 1, "{every_pair:?}");
 }
