@@ -51,7 +51,7 @@ pub struct Seed<R> {
     pub documents: FxHashMap<i64, u32>,
     /// Where its earliest unit comes in document order (ties go to the earlier).
     pub rank: R,
-    /// Units of the document being linked (1 for its units, 0 for earlier threads).
+    /// Units of the document being linked in it (1 for its units, 0 for earlier clusters).
     pub fresh: u64,
 }
 
@@ -125,10 +125,12 @@ fn possible_pairs<R>(x: &Cluster<R>, y: &Cluster<R>, per_unit: u64) -> (u64, boo
         .sum();
     let (ox, oy) = (x.size - x.fresh, y.size - y.fresh);
     // Fresh units are all of one document: their pairs are the same-document ones.
-    let same_earlier = same - x.fresh * y.fresh;
+    let same_earlier = same.saturating_sub(x.fresh * y.fresh);
     let pairs = (x.fresh * oy).min(per_unit.saturating_mul(x.fresh))
         + (y.fresh * ox).min(per_unit.saturating_mul(y.fresh))
-        + (ox * oy - same_earlier).min(per_unit.saturating_mul(ox + oy));
+        + (ox * oy)
+            .saturating_sub(same_earlier)
+            .min(per_unit.saturating_mul(ox + oy));
     (pairs, same > 0)
 }
 
