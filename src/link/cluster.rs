@@ -6,10 +6,11 @@
 //! could carry a link have the highest average link score (a pair without a link scores 0)
 //! merge, as long as that average reaches the threshold. Pairs within one document never
 //! carry a link, and a unit keeps only its best few links to earlier units, so a unit joining
-//! a long thread is averaged over those few, not over the whole thread. A generic sentence linked weakly to two unrelated
-//! threads therefore cannot join them into one: the average over all pairs stays low. A
-//! merge that would put two units of one document into a cluster must reach the higher
-//! `repeat_threshold`: a document seldom states one commitment twice.
+//! a long thread is averaged over those few, not over the whole thread. A generic sentence
+//! linked weakly to two unrelated threads still cannot join them into one: the average over
+//! the pairs between the two threads stays low. A merge that would put two units of one
+//! document into a cluster must reach the higher `repeat_threshold`: a document seldom
+//! states one commitment twice.
 //!
 //! Threads are never split by a later document, only extended or merged, so the threads as
 //! of any date depend only on the documents up to that date. That is what lets a new
