@@ -500,8 +500,10 @@ pub fn clauses(
     hits: &[CueHit<'_>],
     organisations: &[Hit<usize>],
 ) -> Vec<Clause> {
-    let clauses = comma_clauses(sentence, hits);
-    split_between_organisations(sentence, organisations, clauses)
+    let depth = nesting(sentence.sentence.chars);
+    let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
+    let clauses = comma_clauses(sentence, hits, &nested);
+    split_between_organisations(sentence, organisations, &nested, clauses)
 }
 
 /// Splits clauses at 以及 between two different organisations, each with its own words
@@ -511,14 +513,13 @@ pub fn clauses(
 fn split_between_organisations(
     sentence: &Tokenised,
     organisations: &[Hit<usize>],
+    nested: &impl Fn(usize) -> bool,
     clauses: Vec<Clause>,
 ) -> Vec<Clause> {
     if organisations.len() < 2 {
         return clauses;
     }
     let chars = &sentence.sentence.chars;
-    let depth = nesting(chars);
-    let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
     let mut out = Vec::with_capacity(clauses.len());
     for clause in clauses {
         let mut start = clause.start;
@@ -559,10 +560,12 @@ fn split_between_organisations(
     out
 }
 
-fn comma_clauses(sentence: &Tokenised, hits: &[CueHit<'_>]) -> Vec<Clause> {
+fn comma_clauses(
+    sentence: &Tokenised,
+    hits: &[CueHit<'_>],
+    nested: &impl Fn(usize) -> bool,
+) -> Vec<Clause> {
     let chars = &sentence.sentence.chars;
-    let depth = nesting(chars);
-    let nested = |i: usize| depth.as_ref().is_some_and(|d| d[i] != 0);
     let tokens = sentence.tokens;
     let openers: Vec<usize> = hits
         .iter()

@@ -402,32 +402,34 @@ impl<'e> Linker<'e> {
         // a class (联合国等国际组织), is one of the things the unit is about: its key counts
         // at its share of the list, like a field.
         let char_starts: Vec<usize> = cut.iter().map(|t| t.start).collect();
-        let mut key_shares: Vec<(String, f32)> = unit
+        let share_of = |text: &str| {
+            unit.analysis_text
+                .find(text)
+                .map(|byte| unit.analysis_text[..byte].chars().count())
+                .map_or(1.0, |at| {
+                    let k = char_starts
+                        .partition_point(|&st| st <= at)
+                        .saturating_sub(1);
+                    list_share(items.get(k).copied().unwrap_or(1), s.list_items_in_full)
+                })
+        };
+        // Each key at the largest share of any instrument naming it (a target's metric: 1).
+        let key_shares: Vec<(String, f32)> = unit
             .attributes
-            .instruments
-            .iter()
-            .map(|inst| {
+            .keys()
+            .into_iter()
+            .map(|key| {
                 let share = unit
-                    .analysis_text
-                    .find(inst.text.as_str())
-                    .map(|byte| unit.analysis_text[..byte].chars().count())
-                    .map_or(1.0, |at| {
-                        let k = char_starts
-                            .partition_point(|&st| st <= at)
-                            .saturating_sub(1);
-                        list_share(items.get(k).copied().unwrap_or(1), s.list_items_in_full)
-                    });
-                (inst.key.clone(), share)
-            })
-            .chain(
-                unit.attributes
-                    .targets
+                    .attributes
+                    .instruments
                     .iter()
-                    .filter_map(|t| t.metric.as_ref().map(|m| (format!("metric:{m}"), 1.0))),
-            )
+                    .filter(|i| i.key == key)
+                    .map(|i| share_of(&i.text))
+                    .reduce(f32::max)
+                    .unwrap_or(1.0);
+                (key, share)
+            })
             .collect();
-        key_shares.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
-        key_shares.dedup_by(|x, y| x.0 == y.0);
         // A field named several times counts at its largest share.
         field_shares.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         field_shares.dedup_by_key(|f| f.0);
@@ -753,11 +755,10 @@ impl<'e> Linker<'e> {
             of_later.entry(l.b).or_default().push(k);
         }
         let mut keep = vec![true; links.len()];
-        for ks in of_later.into_values() {
+        for mut ks in of_later.into_values() {
             if ks.len() <= s.max_links_per_unit {
                 continue;
             }
-            let mut ks = ks;
             ks.sort_by(|&x, &y| {
                 links[y]
                     .score
