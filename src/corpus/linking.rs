@@ -129,7 +129,14 @@ impl Corpus {
             (units, stored_profiles, profiles, vocab)
         })
         .await?;
+        // The threads' members before, so that threads keep their ids.
+        let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        let old: FxHashMap<i64, i64> = store::threads::memberships(tx, &ids)
+            .await?
+            .into_iter()
+            .collect();
         store::links::clear_all(tx).await?;
+        store::threads::clear_mentions(tx).await?;
         let documents: Vec<i64> = {
             let mut d: Vec<i64> = units.iter().map(|u| u.document).collect();
             d.sort_unstable();
@@ -186,9 +193,8 @@ impl Corpus {
         })
         .await?;
         attach_evidence(tx, &units, &mut plans).await?;
-        let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
         let replaced = store::threads::active_ids(tx).await?;
-        let threads = write_plans(tx, &units, &ids, &replaced, plans).await?;
+        let threads = write_plans(tx, &units, &ids, &old, &replaced, plans).await?;
         let extracted: Vec<i64> = store::links::pending_documents(tx, &fingerprint)
             .await?
             .iter()
@@ -253,23 +259,21 @@ async fn save_profiles(
 }
 
 /// Writes planned threads over the threads of `units` and `replaced`, continuing old thread
-/// ids where the plan keeps most of a thread. Returns how many threads were written.
+/// ids where the plan keeps most of a thread (`old`: the thread each unit had). Returns how
+/// many threads were written.
 async fn write_plans(
     conn: &mut PgConnection,
     units: &[LinkUnit],
     unit_ids: &[i64],
+    old: &FxHashMap<i64, i64>,
     replaced: &[i64],
     plans: Vec<ThreadPlan>,
 ) -> Result<usize, StoreError> {
-    let old: FxHashMap<i64, i64> = store::threads::memberships(conn, unit_ids)
-        .await?
-        .into_iter()
-        .collect();
     let members: Vec<Vec<i64>> = plans
         .iter()
         .map(|p| p.mentions.iter().map(|m| units[m.unit].id).collect())
         .collect();
-    let continued = continued_threads(&members, &old);
+    let continued = continued_threads(&members, old);
     let writes: Vec<ThreadWrite> = plans
         .into_iter()
         .zip(continued)
@@ -505,10 +509,17 @@ async fn merge_step(
         let x = seed_of_new(new);
         *new_sums.entry((c.min(x), c.max(x))).or_insert(0) += ticks(l.score);
     }
-    // The link sums between earlier clusters are read only for the clusters that end up with
-    // a new unit (see `merge_groups`).
+    // The link sums between earlier clusters: those of units without a thread at once, those
+    // between threads only for the threads that end up with a new unit (see above).
     let mut old_sums: FxHashMap<(usize, usize), i64> = FxHashMap::default();
-    let mut read_sums = vec![false; clusters];
+    for (unit, other, ticks) in store::links::unit_sums(conn, &alone).await? {
+        if let (Some(&x), Some(&y)) = (slot.get(&-unit), slot.get(&other))
+            && x != y
+        {
+            old_sums.insert((x.min(y), x.max(y)), ticks);
+        }
+    }
+    let mut read_sums: Vec<bool> = (0..clusters).map(|k| k >= threads.len()).collect();
     let groups = loop {
         let mut sums: Vec<(usize, usize, i64)> = old_sums
             .iter()
@@ -528,13 +539,9 @@ async fn merge_step(
             break groups;
         }
         unread.sort_unstable();
-        let (of_threads, of_alone): (Vec<usize>, Vec<usize>) =
-            unread.iter().partition(|&&k| k < threads.len());
-        let thread_ids: Vec<i64> = of_threads.iter().map(|&k| threads[k]).collect();
-        let alone_ids: Vec<i64> = of_alone.iter().map(|&k| alone[k - threads.len()]).collect();
-        for (a, b, ticks) in
-            store::links::cluster_sums(conn, (&thread_ids, &alone_ids), (&threads, &alone)).await?
-        {
+        unread.dedup();
+        let thread_ids: Vec<i64> = unread.iter().map(|&k| threads[k]).collect();
+        for (a, b, ticks) in store::links::thread_sums(conn, &thread_ids, &threads).await? {
             if let (Some(&x), Some(&y)) = (slot.get(&a), slot.get(&b))
                 && x != y
             {
@@ -596,20 +603,29 @@ async fn merge_step(
         .map(|&i| units[i].id)
         .collect();
     let profiles = read_profiles(linker, conn, &units, &ids).await?;
+    let mut appended_units: Vec<i64> = Vec::new();
+    let mut appended: Vec<ThreadWrite> = Vec::new();
     for (thread, new) in appends {
         let known = known.remove(&thread).unwrap_or_default();
         let links = links_to.remove(&thread).unwrap_or_default();
-        append(
-            linker,
-            conn,
-            (&units, &profiles),
-            &links,
-            thread,
-            known,
-            &new,
-        )
-        .await?;
-        written += 1;
+        appended_units.extend(new.iter().map(|&i| units[i].id));
+        appended.push(
+            append(
+                linker,
+                conn,
+                (&units, &profiles),
+                &links,
+                thread,
+                known,
+                &new,
+            )
+            .await?,
+        );
+    }
+    // Written together: each write of mentions costs a few statements, whatever its size.
+    if !appended.is_empty() {
+        store::threads::write(conn, &appended_units, &[], &appended).await?;
+        written += appended.len();
     }
     if !whole.is_empty() {
         written += rewrite(
@@ -628,11 +644,11 @@ async fn merge_step(
     Ok(written)
 }
 
-/// Appends new mentions (`new`, indexes into `units`) to thread `thread`, which keeps its
-/// other mentions as they are (`known`: its origin and the mentions that state targets;
-/// `profiles` holds theirs and the new mentions'): each gets its relation and the best link to an earlier
-/// mention, and the thread's summary is brought up to date, as a plan of the whole thread
-/// would have them.
+/// The write that appends new mentions (`new`, indexes into `units`) to thread `thread`,
+/// which keeps its other mentions as they are (`known`: its origin and the mentions that
+/// state targets; `profiles` holds theirs and the new mentions'): each gets its relation and
+/// the best link to an earlier mention, and the thread's summary is brought up to date, as a
+/// plan of the whole thread would have them.
 async fn append(
     linker: &Linker<'static>,
     conn: &mut PgConnection,
@@ -641,7 +657,7 @@ async fn append(
     thread: i64,
     mut known: Vec<usize>,
     new: &[usize],
-) -> Result<(), StoreError> {
+) -> Result<ThreadWrite, StoreError> {
     let (summary, topics) = store::threads::summary(conn, thread).await?;
     let count: i64 = topics.iter().map(|(_, n, _)| n).sum();
     // The thread's origin and its mentions that state targets, in document order.
@@ -680,19 +696,12 @@ async fn append(
         earlier.push(m);
     }
     let summary = crate::link::summary::extend(summary, topics, units, &new, count);
-    store::threads::write(
-        conn,
-        &new.iter().map(|&i| units[i].id).collect::<Vec<_>>(),
-        &[],
-        &[ThreadWrite {
-            id: Some(thread),
-            first_position: count as usize,
-            mentions,
-            summary,
-        }],
-    )
-    .await?;
-    Ok(())
+    Ok(ThreadWrite {
+        id: Some(thread),
+        first_position: count as usize,
+        mentions,
+        summary,
+    })
 }
 
 /// Writes again, whole, the threads of groups that merged earlier clusters: their members
@@ -799,7 +808,11 @@ async fn rewrite(
         .collect();
     plans.sort_by(|x, y| units[x.mentions[0].unit].order(&units[y.mentions[0].unit]));
     attach_evidence(conn, &units, &mut plans).await?;
-    write_plans(conn, &units, &touched, &[], plans).await
+    let old: FxHashMap<i64, i64> = store::threads::memberships(conn, &touched)
+        .await?
+        .into_iter()
+        .collect();
+    write_plans(conn, &units, &touched, &old, &[], plans).await
 }
 
 /// The profiles of `units` (one each, in order) as stored for those in `ids`; the others get

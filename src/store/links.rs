@@ -467,48 +467,57 @@ pub async fn touching(
     .collect())
 }
 
-/// Link ticks (score × 10,000) summed between clusters (threads keyed by thread id, units
-/// with no thread keyed by minus the unit id): between each of the clusters `from`
-/// (`threads`, `alone`) and each of the clusters `to` (`to_threads`, `to_alone`) it has
-/// links with, in either direction, as (from, to, ticks). Only the members of these clusters
-/// and the links of those in `from` are read, through indexes.
-pub async fn cluster_sums(
+/// Link ticks (score × 10,000, rounded) summed between threads: between each of `threads`
+/// and each of `to` it has links with, as (low, high, ticks), from the sums kept as threads
+/// change (so they cost the number of thread pairs, not the threads' sizes).
+pub async fn thread_sums(
     conn: &mut PgConnection,
-    (threads, alone): (&[i64], &[i64]),
-    (to_threads, to_alone): (&[i64], &[i64]),
+    threads: &[i64],
+    to: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     Ok(sqlx::query!(
         r#"
-        WITH f AS (
-            SELECT commitment_id AS unit, thread_id AS cluster
-            FROM thread_mentions WHERE thread_id = ANY($1)
-            UNION ALL
-            SELECT s, -s FROM unnest($2::bigint[]) AS s
-        ), t AS (
-            SELECT commitment_id AS unit, thread_id AS cluster
-            FROM thread_mentions WHERE thread_id = ANY($3)
-            UNION ALL
-            SELECT s, -s FROM unnest($4::bigint[]) AS s
-        ), e AS (
-            SELECT f.cluster, l.b AS other, l.score FROM f JOIN links l ON l.a = f.unit
-            UNION ALL
-            SELECT f.cluster, l.a, l.score FROM f JOIN links l ON l.b = f.unit
-        )
-        SELECT e.cluster AS "from!", t.cluster AS "to!",
-               sum(round(e.score * 10000))::bigint AS "ticks!"
-        FROM e JOIN t ON t.unit = e.other
-        WHERE e.cluster <> t.cluster
-        GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT low, high, ticks FROM thread_link_sums WHERE low = ANY($1) AND high = ANY($2)
+        UNION
+        SELECT low, high, ticks FROM thread_link_sums WHERE high = ANY($1) AND low = ANY($2)
         "#,
         threads,
-        alone,
-        to_threads,
-        to_alone
+        to
     )
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.from, r.to, r.ticks))
+    .filter_map(|r| Some((r.low?, r.high?, r.ticks?)))
+    .collect())
+}
+
+/// Link ticks summed between each of `units` (units without a thread) and each cluster it
+/// has links with, as (unit, cluster, ticks): a cluster is a thread (keyed by its id) or a
+/// unit without one (keyed by minus its id).
+pub async fn unit_sums(
+    conn: &mut PgConnection,
+    units: &[i64],
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        WITH e AS (
+            SELECT s AS unit, l.b AS other, l.score
+            FROM unnest($1::bigint[]) AS s JOIN links l ON l.a = s
+            UNION ALL
+            SELECT s, l.a, l.score
+            FROM unnest($1::bigint[]) AS s JOIN links l ON l.b = s
+        )
+        SELECT e.unit AS "unit!", coalesce(m.thread_id, -e.other) AS "cluster!",
+               sum(round(e.score * 10000))::bigint AS "ticks!"
+        FROM e LEFT JOIN thread_mentions m ON m.commitment_id = e.other
+        GROUP BY 1, 2 ORDER BY 1, 2
+        "#,
+        units
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.unit, r.cluster, r.ticks))
     .collect())
 }
 

@@ -34,9 +34,8 @@ pub async fn shapes(
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     Ok(sqlx::query!(
         r#"
-        SELECT m.thread_id, c.document_id, count(*) AS "n!"
-        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
-        WHERE m.thread_id = ANY($1) AND c.retired_at IS NULL
+        SELECT thread_id, document_id, count(*) AS "n!"
+        FROM thread_mentions WHERE thread_id = ANY($1)
         GROUP BY 1, 2 ORDER BY 1, 2
         "#,
         threads
@@ -76,10 +75,8 @@ pub async fn origins_and_targets(
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(sqlx::query!(
         r#"
-        SELECT m.thread_id, m.commitment_id
-        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
-        WHERE m.thread_id = ANY($1)
-          AND (m.position = 0 OR jsonb_array_length(c.attributes -> 'targets') > 0)
+        SELECT thread_id, commitment_id FROM thread_mentions
+        WHERE thread_id = ANY($1) AND (position = 0 OR states_target)
         ORDER BY 1, 2
         "#,
         threads
@@ -115,16 +112,15 @@ pub async fn summary(
     };
     let topics = sqlx::query!(
         r#"
-        SELECT c.topic, count(*) AS "n!", min(m.position) AS "first!"
-        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
-        WHERE m.thread_id = $1 GROUP BY 1
+        SELECT topic, mentions, first_position FROM thread_topics
+        WHERE thread_id = $1 ORDER BY topic
         "#,
         thread
     )
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.topic, r.n, r.first))
+    .map(|r| (r.topic, r.mentions as i64, r.first_position))
     .collect();
     Ok((
         ThreadSummary {
@@ -177,6 +173,21 @@ pub async fn thread_mates_of_document(
     )
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Removes every mention (and so every link sum between threads and topic count), for a
+/// relink from scratch; the threads stay, to be written again or retired.
+pub async fn clear_mentions(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM thread_link_sums")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM thread_topics")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM thread_mentions")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Every active thread's id.
@@ -241,13 +252,7 @@ pub async fn write(
     replaced: &[i64],
     threads: &[ThreadWrite],
 ) -> Result<Vec<i64>, StoreError> {
-    sqlx::query!(
-        "DELETE FROM thread_mentions WHERE commitment_id = ANY($1) OR thread_id = ANY($2)",
-        units,
-        replaced
-    )
-    .execute(&mut *conn)
-    .await?;
+    remove_mentions(conn, units, replaced).await?;
     let new_count = threads.iter().filter(|t| t.id.is_none()).count() as i64;
     let mut fresh = sqlx::query_scalar!(
         r#"
@@ -327,16 +332,21 @@ pub async fn write(
         sqlx::query!(
             r#"
             INSERT INTO thread_mentions (commitment_id, thread_id, position, relation, score,
-                                         evidence)
-            SELECT commitment_id, thread_id, position, relation, score, evidence
+                                         evidence, document_id, states_target)
+            SELECT r.commitment_id, r.thread_id, r.position, r.relation, r.score, r.evidence,
+                   c.document_id, jsonb_array_length(c.attributes -> 'targets') > 0
             FROM jsonb_to_recordset($1::jsonb) AS r(
                 commitment_id bigint, thread_id bigint, position integer, relation text,
                 score double precision, evidence jsonb)
+            JOIN commitments c ON c.id = r.commitment_id
             "#,
             Json(chunk) as _
         )
         .execute(&mut *conn)
         .await?;
+        let ids: Vec<i64> = chunk.iter().map(|m| m.commitment_id).collect();
+        add_link_sums(conn, &ids).await?;
+        add_topics(conn, &ids).await?;
     }
     sqlx::query!(
         r#"
@@ -349,6 +359,143 @@ pub async fn write(
     .execute(&mut *conn)
     .await?;
     Ok(ids)
+}
+
+/// Removes the mentions of `units` and of the threads `replaced`, and takes their links out
+/// of the link sums between threads.
+async fn remove_mentions(
+    conn: &mut PgConnection,
+    units: &[i64],
+    replaced: &[i64],
+) -> Result<(), StoreError> {
+    let touched: Vec<i64> = sqlx::query_scalar!(
+        r#"
+        SELECT DISTINCT thread_id FROM thread_mentions WHERE commitment_id = ANY($1)
+        UNION SELECT unnest($2::bigint[])
+        "#,
+        units,
+        replaced
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .flatten()
+    .collect();
+    // Every part of the statement sees the mentions as they were before the delete.
+    let emptied = sqlx::query!(
+        r#"
+        WITH gone AS (
+            DELETE FROM thread_mentions WHERE commitment_id = ANY($1) OR thread_id = ANY($2)
+            RETURNING commitment_id
+        ), edges AS (
+            SELECT l.a, l.b, l.score FROM links l JOIN gone g ON l.a = g.commitment_id
+            UNION
+            SELECT l.a, l.b, l.score FROM links l JOIN gone g ON l.b = g.commitment_id
+        ), pairs AS (
+            SELECT least(x.thread_id, y.thread_id) AS low,
+                   greatest(x.thread_id, y.thread_id) AS high,
+                   sum(round(e.score * 10000))::bigint AS ticks
+            FROM edges e
+            JOIN thread_mentions x ON x.commitment_id = e.a
+            JOIN thread_mentions y ON y.commitment_id = e.b
+            WHERE x.thread_id <> y.thread_id
+            GROUP BY 1, 2
+        )
+        UPDATE thread_link_sums s SET ticks = s.ticks - p.ticks
+        FROM pairs p WHERE s.low = p.low AND s.high = p.high
+        RETURNING s.low, s.high, s.ticks
+        "#,
+        units,
+        replaced
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    // Pairs of threads left without links (RETURNING gives the lowered sums).
+    let (low, high): (Vec<i64>, Vec<i64>) = emptied
+        .into_iter()
+        .filter(|r| r.ticks == 0)
+        .map(|r| (r.low, r.high))
+        .unzip();
+    sqlx::query!(
+        r#"
+        DELETE FROM thread_link_sums s
+        USING unnest($1::bigint[], $2::bigint[]) AS p(low, high)
+        WHERE s.low = p.low AND s.high = p.high
+        "#,
+        &low,
+        &high
+    )
+    .execute(&mut *conn)
+    .await?;
+    // The topics of the threads that lost mentions, from those they keep (usually none: a
+    // thread is written again whole).
+    sqlx::query!(
+        "DELETE FROM thread_topics WHERE thread_id = ANY($1)",
+        &touched
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO thread_topics (thread_id, topic, mentions, first_position)
+        SELECT m.thread_id, c.topic, count(*), min(m.position)
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.thread_id = ANY($1)
+        GROUP BY 1, 2
+        "#,
+        &touched
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts the mentions of `units`, just written, in their threads' topics.
+async fn add_topics(conn: &mut PgConnection, units: &[i64]) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"
+        INSERT INTO thread_topics AS t (thread_id, topic, mentions, first_position)
+        SELECT m.thread_id, c.topic, count(*), min(m.position)
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.commitment_id = ANY($1)
+        GROUP BY 1, 2
+        ON CONFLICT (thread_id, topic) DO UPDATE SET
+            mentions = t.mentions + EXCLUDED.mentions,
+            first_position = least(t.first_position, EXCLUDED.first_position)
+        "#,
+        units
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds the links of `units`, just written as mentions, to the link sums between threads:
+/// each link once, when both its units have a thread (so a link between two units written
+/// by separate calls is added by the second).
+async fn add_link_sums(conn: &mut PgConnection, units: &[i64]) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"
+        WITH edges AS (
+            SELECT a, b, score FROM links WHERE a = ANY($1)
+            UNION
+            SELECT a, b, score FROM links WHERE b = ANY($1)
+        )
+        INSERT INTO thread_link_sums AS s (low, high, ticks)
+        SELECT least(x.thread_id, y.thread_id), greatest(x.thread_id, y.thread_id),
+               sum(round(e.score * 10000))::bigint
+        FROM edges e
+        JOIN thread_mentions x ON x.commitment_id = e.a
+        JOIN thread_mentions y ON y.commitment_id = e.b
+        WHERE x.thread_id <> y.thread_id
+        GROUP BY 1, 2
+        ON CONFLICT (low, high) DO UPDATE SET ticks = s.ticks + EXCLUDED.ticks
+        "#,
+        units
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Every active thread with its mentions, in order of first statement.

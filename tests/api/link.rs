@@ -44,6 +44,63 @@ fn without_ids(e: &ThreadsExport) -> Vec<String> {
     out
 }
 
+/// Asserts that the state kept for linking (each mention's document and whether it states a
+/// target, each thread's topics, the link sums between threads) is what the mentions and links make it. Returns how many pairs of threads have
+/// links between them.
+async fn assert_kept_state_is_exact(pool: &sqlx::PgPool, context: &str) -> i64 {
+    let wrong_documents: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+         WHERE m.document_id <> c.document_id
+            OR m.states_target <> (jsonb_array_length(c.attributes -> 'targets') > 0)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        wrong_documents, 0,
+        "{context}: mentions' documents and targets"
+    );
+    let wrong_topics: Vec<(i64, String, Option<i64>, Option<i32>)> = sqlx::query_as(
+        "WITH recomputed AS (
+             SELECT m.thread_id, c.topic, count(*) AS mentions, min(m.position) AS first
+             FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+             GROUP BY 1, 2)
+         SELECT thread_id, topic, r.mentions, k.first_position
+         FROM recomputed r FULL JOIN thread_topics k USING (thread_id, topic)
+         WHERE r.mentions IS DISTINCT FROM k.mentions::bigint
+            OR r.first IS DISTINCT FROM k.first_position",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(
+        wrong_topics.is_empty(),
+        "{context}: topics {wrong_topics:?}"
+    );
+    let differing: Vec<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "WITH recomputed AS (
+             SELECT least(x.thread_id, y.thread_id) AS low,
+                    greatest(x.thread_id, y.thread_id) AS high,
+                    sum(round(l.score * 10000))::bigint AS ticks
+             FROM links l
+             JOIN thread_mentions x ON x.commitment_id = l.a
+             JOIN thread_mentions y ON y.commitment_id = l.b
+             WHERE x.thread_id <> y.thread_id GROUP BY 1, 2)
+         SELECT low, high, r.ticks, k.ticks
+         FROM recomputed r FULL JOIN thread_link_sums k USING (low, high)
+         WHERE r.ticks IS DISTINCT FROM k.ticks ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(differing.is_empty(), "{context}: sums {differing:?}");
+    let pairs: i64 = sqlx::query_scalar("SELECT count(*) FROM thread_link_sums")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    pairs
+}
+
 #[tokio::test]
 async fn incremental_linking_in_either_order_equals_relink() {
     let forward = fresh_db().await;
@@ -299,6 +356,7 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     let docs = four_documents();
     let in_order = fresh_db().await;
     let corpus = corpus_of(&in_order.pool);
+    let mut pairs = 0;
     for (k, (name, bytes)) in docs.iter().enumerate() {
         corpus
             .ingest_bytes(name, bytes.clone())
@@ -307,7 +365,9 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
         let linked = corpus.link_pending().await.expect("links");
         // The first is a batch larger than the (empty) store, which is relinked whole.
         assert_eq!(linked.relinked, k == 0, "{name}: {linked}");
+        pairs = assert_kept_state_is_exact(&in_order.pool, name).await;
     }
+    assert!(pairs > 0, "some threads have links between them");
     let incremental = export(&in_order.pool).await;
     assert!(
         incremental.threads.iter().any(|t| {
@@ -327,6 +387,7 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
             .await
             .expect("ingests");
         corpus.link_pending().await.expect("links");
+        assert_kept_state_is_exact(&shuffled.pool, name).await;
     }
     assert_eq!(
         without_ids(&incremental),
@@ -336,6 +397,10 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     let relinked = corpus_of(&in_order.pool).relink().await.expect("relinks");
     assert!(relinked.relinked);
     assert_eq!(export(&in_order.pool).await, incremental);
+    assert_eq!(
+        assert_kept_state_is_exact(&in_order.pool, "relinked").await,
+        pairs
+    );
 }
 
 #[tokio::test]
