@@ -25,7 +25,7 @@ use crate::link::{
     Link, LinkUnit, Linker, Profile, StoredProfile, Vocabulary, continued_threads, relation,
 };
 use crate::store::links::{ProfileWrite, StoredLink};
-use crate::store::threads::{MentionWrite, ThreadWrite};
+use crate::store::threads::{MentionWrite, ThreadWrite, Upkeep};
 use crate::store::{self, StoreError};
 
 /// What a linking run did.
@@ -194,7 +194,8 @@ impl Corpus {
         .await?;
         attach_evidence(tx, &units, &mut plans).await?;
         let replaced = store::threads::active_ids(tx).await?;
-        let threads = write_plans(tx, &units, &ids, &old, &replaced, plans).await?;
+        let threads =
+            write_plans(tx, &units, &ids, &old, &replaced, plans, Upkeep::Rebuild).await?;
         let extracted: Vec<i64> = store::links::pending_documents(tx, &fingerprint)
             .await?
             .iter()
@@ -259,8 +260,8 @@ async fn save_profiles(
 }
 
 /// Writes planned threads over the threads of `units` and `replaced`, continuing old thread
-/// ids where the plan keeps most of a thread (`old`: the thread each unit had). Returns how
-/// many threads were written.
+/// ids where the plan keeps most of a thread (`old`: the thread each unit had), keeping the
+/// state kept for linking as `upkeep` says. Returns how many threads were written.
 async fn write_plans(
     conn: &mut PgConnection,
     units: &[LinkUnit],
@@ -268,6 +269,7 @@ async fn write_plans(
     old: &FxHashMap<i64, i64>,
     replaced: &[i64],
     plans: Vec<ThreadPlan>,
+    upkeep: Upkeep,
 ) -> Result<usize, StoreError> {
     let members: Vec<Vec<i64>> = plans
         .iter()
@@ -300,7 +302,7 @@ async fn write_plans(
         .collect();
     replaced.sort_unstable();
     replaced.dedup();
-    store::threads::write(conn, unit_ids, &replaced, &writes).await?;
+    store::threads::write(conn, unit_ids, &replaced, &writes, upkeep).await?;
     Ok(writes.len())
 }
 
@@ -624,7 +626,7 @@ async fn merge_step(
     }
     // Written together: each write of mentions costs a few statements, whatever its size.
     if !appended.is_empty() {
-        store::threads::write(conn, &appended_units, &[], &appended).await?;
+        store::threads::write(conn, &appended_units, &[], &appended, Upkeep::Delta).await?;
         written += appended.len();
     }
     if !whole.is_empty() {
@@ -812,7 +814,7 @@ async fn rewrite(
         .await?
         .into_iter()
         .collect();
-    write_plans(conn, &units, &touched, &old, &[], plans).await
+    write_plans(conn, &units, &touched, &old, &[], plans, Upkeep::Delta).await
 }
 
 /// The profiles of `units` (one each, in order) as stored for those in `ids`; the others get

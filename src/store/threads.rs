@@ -242,8 +242,20 @@ struct MentionRow<'a> {
     evidence: Option<&'a Evidence>,
 }
 
+/// How a write of mentions keeps the state kept for linking (each thread's topic counts and
+/// the link sums between threads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upkeep {
+    /// By the changes: what the removed mentions brought is taken out, what the written
+    /// ones bring added. Costs the links of the units written.
+    Delta,
+    /// After [`clear_mentions`] (a relink): the write only adds mentions, and the state is
+    /// computed afresh from every mention once they are written, in one pass.
+    Rebuild,
+}
+
 /// Writes the threads of a set of units: every mention of `units` and of the threads
-/// `replaced` is removed, the given threads written (existing ids updated, new ones
+/// `replaced` is removed (with [`Upkeep::Rebuild`], the caller has removed them all), the given threads written (existing ids updated, new ones
 /// created), and the threads of `replaced` that were not kept are retired. Returns the ids
 /// of the threads written, in order.
 pub async fn write(
@@ -251,8 +263,11 @@ pub async fn write(
     units: &[i64],
     replaced: &[i64],
     threads: &[ThreadWrite],
+    upkeep: Upkeep,
 ) -> Result<Vec<i64>, StoreError> {
-    remove_mentions(conn, units, replaced).await?;
+    if upkeep == Upkeep::Delta {
+        remove_mentions(conn, units, replaced).await?;
+    }
     let new_count = threads.iter().filter(|t| t.id.is_none()).count() as i64;
     let mut fresh = sqlx::query_scalar!(
         r#"
@@ -344,9 +359,14 @@ pub async fn write(
         )
         .execute(&mut *conn)
         .await?;
-        let ids: Vec<i64> = chunk.iter().map(|m| m.commitment_id).collect();
-        add_link_sums(conn, &ids).await?;
-        add_topics(conn, &ids).await?;
+        if upkeep == Upkeep::Delta {
+            let ids: Vec<i64> = chunk.iter().map(|m| m.commitment_id).collect();
+            add_link_sums(conn, &ids).await?;
+            add_topics(conn, &ids).await?;
+        }
+    }
+    if upkeep == Upkeep::Rebuild {
+        rebuild_kept_state(conn).await?;
     }
     sqlx::query!(
         r#"
@@ -444,6 +464,41 @@ async fn remove_mentions(
         GROUP BY 1, 2
         "#,
         &touched
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Computes the topic counts and link sums of every thread from its mentions and links.
+async fn rebuild_kept_state(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM thread_topics")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO thread_topics (thread_id, topic, mentions, first_position)
+        SELECT m.thread_id, c.topic, count(*), min(m.position)
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        GROUP BY 1, 2
+        "#
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("DELETE FROM thread_link_sums")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO thread_link_sums (low, high, ticks)
+        SELECT least(x.thread_id, y.thread_id), greatest(x.thread_id, y.thread_id),
+               sum(round(l.score * 10000))::bigint
+        FROM links l
+        JOIN thread_mentions x ON x.commitment_id = l.a
+        JOIN thread_mentions y ON y.commitment_id = l.b
+        WHERE x.thread_id <> y.thread_id
+        GROUP BY 1, 2
+        "#
     )
     .execute(&mut *conn)
     .await?;
