@@ -386,7 +386,12 @@ async fn link_document(
 /// merge runs with the sums read so far; when a group with a new unit holds a cluster whose
 /// sums were not read yet, they are read and the merge runs again. Once none is missing,
 /// every sum the merge consulted was complete, so its groups are those of a merge over all
-/// sums (a relink's). Reading a cluster's sums costs its members' links, not the store's.
+/// sums (a relink's).
+///
+/// Sums between threads are kept as threads are written (see [`store::threads::write`]):
+/// reading a thread's sums costs the threads it has links with, not its size. A unit without
+/// a thread has its own links summed. A thread's mentions per document are read from an
+/// index of the mentions' documents, which still costs its size (one index entry a mention).
 async fn merge_step(
     linker: &Linker<'static>,
     conn: &mut PgConnection,
