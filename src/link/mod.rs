@@ -10,7 +10,9 @@
 //!    only the last few units before its document that have it: the store reads them from an
 //!    index, so a new document's candidates are bounded however large the store is.
 //! 3. The score ([`score`]) is a weighted Dice similarity of the profiles, lowered when topics
-//!    or parties disagree and raised by a shared target; each link keeps its [`Evidence`].
+//!    or parties disagree, when neither unit is a pledge (and they are of different kinds or
+//!    look back over a period), or when only one is framed within an organisation, and raised
+//!    by a shared target; each link keeps its [`Evidence`].
 //! 4. Links are clustered by average linkage document by document in document order
 //!    ([`cluster`]), which does not chain unrelated units through one generic sentence (a
 //!    unit joins a thread only when it is close to the thread's members on average), and
@@ -36,7 +38,7 @@ use crate::extract::{Attributes, Extractor, Kind, Modality, units::Pos, words};
 pub use rules::LinkRules;
 
 /// Bumped whenever linking rules in code change in a way that changes results.
-pub const LINKER_VERSION: i32 = 4;
+pub const LINKER_VERSION: i32 = 5;
 
 string_enum! {
     /// How a mention stands to its thread.
@@ -171,13 +173,24 @@ pub struct Profile {
     pub advance: bool,
     /// The unit reports something done (a word of `fulfil_words`).
     pub fulfil: bool,
+    /// The unit looks back over a period (a word of `retrospective_markers`).
+    pub retrospective: bool,
+    /// The unit names an organisation (its own or one carried from context).
+    pub names_organisation: bool,
+    /// The unit is framed within an organisation it names (a word of `frame_words`).
+    pub framed: bool,
 }
+
+/// Marks: features of weight 0 that say what kind of statement a unit is, not what it is
+/// about. They are stored with the features and never add to a similarity.
+const RETROSPECTIVE: &str = "m:retrospective";
+const FRAMED: &str = "m:framed";
 
 /// A profile as the store keeps it, so that a unit is analysed once, not every time another
 /// document is linked against it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoredProfile {
-    /// (feature name, weight), sorted by name.
+    /// (feature name, weight), sorted by name; marks (`m:…`) among them.
     pub features: Vec<(String, f32)>,
     pub advance: bool,
     pub fulfil: bool,
@@ -313,6 +326,8 @@ impl<'e> Linker<'e> {
         let mut fields: Vec<u16> = Vec::new();
         let mut advance = false;
         let mut fulfil = false;
+        let mut retrospective = false;
+        let mut framed = false;
         let mut add = |word: &str, w: f32| {
             if w > 0.0 {
                 let e = weights.entry(word.to_owned()).or_insert(0.0);
@@ -345,6 +360,8 @@ impl<'e> Linker<'e> {
             for (k, (t, (id, _, flags))) in cut.iter().zip(&annotated).enumerate() {
                 advance |= self.rules.advance_words.contains(t.word);
                 fulfil |= self.rules.fulfil_words.contains(t.word);
+                retrospective |= self.rules.retrospective_markers.contains(t.word);
+                framed |= self.rules.frame_words.contains(t.word);
                 fields.clear();
                 self.fields_in(t.word, &mut fields);
                 let list_share = list_share(items[k], s.list_items_in_full);
@@ -447,6 +464,12 @@ impl<'e> Linker<'e> {
                     s.field_weight * share,
                 )
             }))
+            .chain(
+                [(retrospective, RETROSPECTIVE), (framed, FRAMED)]
+                    .into_iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, mark)| (mark.to_owned(), 0.0)),
+            )
             .collect();
         features.sort_by(|x, y| x.0.cmp(&y.0));
         features.dedup_by(|x, y| x.0 == y.0);
@@ -502,6 +525,11 @@ impl<'e> Linker<'e> {
     /// A stored profile numbered in `vocab`, with its channels.
     pub fn profile_of(&self, stored: &StoredProfile, vocab: &mut Vocabulary) -> Profile {
         let min = self.rules.similarity.channel_min_weight;
+        let marked = |mark: &str| stored.features.iter().any(|(name, _)| name == mark);
+        let names_organisation = stored
+            .features
+            .iter()
+            .any(|(name, _)| name.starts_with("k:org:"));
         let channels = stored
             .features
             .iter()
@@ -511,6 +539,7 @@ impl<'e> Linker<'e> {
         let mut features: Vec<(u32, f32)> = stored
             .features
             .iter()
+            .filter(|(name, _)| !name.starts_with("m:"))
             .map(|(name, w)| (vocab.id(name.clone()), *w))
             .collect();
         features.sort_by_key(|&(f, _)| f);
@@ -520,6 +549,9 @@ impl<'e> Linker<'e> {
             channels,
             advance: stored.advance,
             fulfil: stored.fulfil,
+            retrospective: marked(RETROSPECTIVE),
+            names_organisation,
+            framed: marked(FRAMED) && names_organisation,
         }
     }
 
@@ -573,6 +605,19 @@ impl<'e> Linker<'e> {
         }
         if other_parties {
             score *= s.other_actor_factor;
+        }
+        // Two statements of what is or was, neither a pledge: alike only on strong evidence
+        // when one is an opinion and the other a reported event, or either looks back over a
+        // period (another document's look back covers another period).
+        if !a.kind.is_pledge()
+            && !b.kind.is_pledge()
+            && (a.kind != b.kind || pa.retrospective || pb.retrospective)
+        {
+            score *= s.report_pair_factor;
+        }
+        // A commitment within an organisation's framework and one naming no organisation.
+        if (pa.framed && !pb.names_organisation) || (pb.framed && !pa.names_organisation) {
+            score *= s.other_frame_factor;
         }
         if let Some(t) = &target {
             score += s.same_metric_bonus;

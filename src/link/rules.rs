@@ -32,6 +32,8 @@ pub struct Similarity {
     pub channel_min_weight: f32,
     pub other_topic_factor: f32,
     pub other_actor_factor: f32,
+    pub report_pair_factor: f32,
+    pub other_frame_factor: f32,
     pub same_metric_bonus: f32,
     pub same_target_bonus: f32,
     pub link_threshold: f32,
@@ -63,6 +65,10 @@ struct File {
     anaphors: Vec<String>,
     #[serde(default)]
     purpose_markers: Vec<String>,
+    #[serde(default)]
+    retrospective_markers: Vec<String>,
+    #[serde(default)]
+    frame_words: Vec<String>,
     relations: Relations,
 }
 
@@ -78,6 +84,10 @@ pub struct LinkRules {
     pub purpose_markers: FxHashSet<String>,
     /// Words that refer back to something named before (成员国, 本组织).
     pub anaphors: Vec<String>,
+    /// Words marking a look back over a period (以来, 年来, 过去).
+    pub retrospective_markers: FxHashSet<String>,
+    /// Words framing a unit within an organisation (框架).
+    pub frame_words: FxHashSet<String>,
     /// Fields of cooperation, by name.
     pub field_names: Vec<String>,
     /// A field word → the fields it names (indexes into `field_names`).
@@ -140,6 +150,8 @@ impl LinkRules {
         Ok(Self {
             anaphors: file.anaphors,
             purpose_markers: set(file.purpose_markers),
+            retrospective_markers: set(file.retrospective_markers),
+            frame_words: set(file.frame_words),
             field_names,
             field_words,
             longest_field_word,

@@ -167,8 +167,8 @@ fn seed_links_are_found() {
     for (a, b, want, got) in &report.mistyped {
         eprintln!("mistyped {want} as {got}: {a} <-> {b}");
     }
-    // The issue asks for 0.85; this guards what has been reached.
-    assert!(report.f1 >= 0.81, "{report}");
+    // The issue asks for 0.85.
+    assert!(report.f1 >= 0.85, "{report}");
     assert!(report.relation_accuracy >= 0.8, "{report}");
 }
 
@@ -477,8 +477,10 @@ fn print_seed_link_verdicts() {
         let ta: String = units[l.a].analysis_text.chars().take(22).collect();
         let tb: String = units[l.b].analysis_text.chars().take(22).collect();
         eprintln!(
-            "{verdict} {:.2} {ta} | {tb} {:?} {:?} sim={:.2} topic={}",
+            "{verdict} {:.2} {:?}/{:?} {ta} | {tb} {:?} {:?} sim={:.2} topic={}",
             l.score,
+            units[l.a].kind,
+            units[l.b].kind,
             l.evidence.keys,
             l.evidence.words,
             l.evidence.similarity,
@@ -727,4 +729,31 @@ fn a_long_thread_is_joined_through_a_units_kept_links() {
     let every_pair =
         cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.2));
     assert!(every_pair.len() > 1, "{every_pair:?}");
+}
+
+#[test]
+fn two_statements_that_pledge_nothing_need_strong_evidence_when_one_looks_back() {
+    // A view of the relationship and another document's look back over 20 years share a
+    // heavy word, but neither commits to anything.
+    let earlier = "双方强调，政治互信是中哈关系的基础。";
+    let later = "双方满意地指出，中哈建交20年来，两国政治互信和务实合作不断深化。";
+    assert!(link_between(earlier, later).is_none());
+    // The same words as commitments link.
+    let link = link_between(
+        "双方将不断增进政治互信。",
+        "双方将继续深化两国政治互信和务实合作。",
+    );
+    assert!(link.is_some());
+}
+
+#[test]
+fn a_commitment_within_an_organisations_framework_is_not_the_bilateral_one() {
+    let bilateral = "双方将扩大和深化人文合作。";
+    let framed = "双方将扩大和深化上海合作组织框架内的人文合作。";
+    let score = |a: &str, b: &str| link_between(a, b).map_or(0.0, |l| l.score);
+    let factor = f64::from(linker().rules().similarity.other_frame_factor);
+    let (both, one) = (score(bilateral, bilateral), score(framed, bilateral));
+    assert!(one < both * factor + 1e-3, "{one} vs {both}");
+    // Framed within the same organisation, it is the same commitment.
+    assert!(score(framed, framed) > one);
 }
