@@ -249,8 +249,7 @@ async fn save_profiles(
         .zip(profiles.iter().zip(stored))
         .zip(&orders)
         .map(|((u, (p, s)), order)| ProfileWrite {
-            unit: u.id,
-            document: u.document,
+            unit: u,
             unit_order: order,
             channels: &p.channels,
             profile: s,
@@ -340,19 +339,25 @@ async fn link_document(
     let mut ids: Vec<i64> = found.iter().map(|(_, id)| *id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let candidates = store::links::units(conn, None, Some(&ids)).await?;
-    let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &ids)
-        .await?
-        .into_iter()
-        .collect();
+    let (mut candidates, without) = store::links::candidates(conn, &ids).await?;
+    if !without.is_empty() {
+        let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &without)
+            .await?
+            .into_iter()
+            .collect();
+        for u in store::links::units(conn, None, Some(&without)).await? {
+            if let Some(p) = stored_profiles.get(&u.id) {
+                candidates.push((u, p.clone()));
+            }
+        }
+        candidates.sort_by_key(|(u, _)| u.id);
+    }
     let own_count = own.len();
     let mut all = own;
     let mut profiles = own_profiles;
-    for u in candidates {
-        if let Some(p) = stored_profiles.get(&u.id) {
-            profiles.push(linker.profile_of(p, &mut vocab));
-            all.push(u);
-        }
+    for (u, p) in candidates {
+        profiles.push(linker.profile_of(&p, &mut vocab));
+        all.push(u);
     }
     let index = crate::link::index_of(&all);
     let mut windows: FxHashMap<String, Vec<usize>> = FxHashMap::default();

@@ -58,8 +58,8 @@ string_enum! {
     }
 }
 
-/// What the linker needs of one stored unit.
-#[derive(Debug, Clone)]
+/// What the linker needs of one stored unit (also stored with its profile, as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkUnit {
     /// The commitment id.
     pub id: i64,

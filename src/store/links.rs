@@ -230,6 +230,7 @@ struct ProfileRow<'a> {
     features: &'a [(String, f32)],
     advance: bool,
     fulfil: bool,
+    unit: &'a LinkUnit,
 }
 
 #[derive(Serialize)]
@@ -240,11 +241,10 @@ struct PostingRow<'a> {
     document_id: i64,
 }
 
-/// A unit's profile to store: its id and document, its place in document order (see
+/// A unit's profile to store: the unit, its place in document order (see
 /// [`LinkUnit::unit_order`]), its channels and its profile.
 pub struct ProfileWrite<'a> {
-    pub unit: i64,
-    pub document: i64,
+    pub unit: &'a LinkUnit,
     pub unit_order: &'a str,
     pub channels: &'a [String],
     pub profile: &'a StoredProfile,
@@ -272,20 +272,22 @@ pub async fn replace_profiles(
     let profiles: Vec<ProfileRow> = rows
         .iter()
         .map(|r| ProfileRow {
-            commitment_id: r.unit,
-            document_id: r.document,
+            commitment_id: r.unit.id,
+            document_id: r.unit.document,
             features: &r.profile.features,
             advance: r.profile.advance,
             fulfil: r.profile.fulfil,
+            unit: r.unit,
         })
         .collect();
     for chunk in profiles.chunks(5_000) {
         sqlx::query!(
             r#"
-            INSERT INTO link_profiles (commitment_id, document_id, features, advance, fulfil)
-            SELECT commitment_id, document_id, features, advance, fulfil
+            INSERT INTO link_profiles (commitment_id, document_id, features, advance, fulfil,
+                                       unit)
+            SELECT commitment_id, document_id, features, advance, fulfil, unit
             FROM jsonb_to_recordset($1::jsonb) AS r(commitment_id bigint, document_id bigint,
-                 features jsonb, advance boolean, fulfil boolean)
+                 features jsonb, advance boolean, fulfil boolean, unit jsonb)
             "#,
             Json(chunk) as _
         )
@@ -298,8 +300,8 @@ pub async fn replace_profiles(
             r.channels.iter().map(move |c| PostingRow {
                 channel: c,
                 unit_order: r.unit_order,
-                commitment_id: r.unit,
-                document_id: r.document,
+                commitment_id: r.unit.id,
+                document_id: r.unit.document,
             })
         })
         .collect();
@@ -347,6 +349,42 @@ pub async fn profiles(
             )
         })
         .collect())
+}
+
+/// Units with their stored profiles, by id (in id order), read from the profiles alone; the
+/// second list holds the ids whose profiles were stored without their unit (before it was
+/// kept with them), to be read with [`units`] and [`profiles`].
+pub async fn candidates(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> Result<(Vec<(LinkUnit, StoredProfile)>, Vec<i64>), StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT commitment_id, features AS "features: Json<Vec<(String, f32)>>", advance, fulfil,
+               unit AS "unit: Json<LinkUnit>"
+        FROM link_profiles WHERE commitment_id = ANY($1)
+        ORDER BY commitment_id
+        "#,
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    let mut without = Vec::new();
+    for r in rows {
+        match r.unit {
+            Some(unit) => found.push((
+                unit.0,
+                StoredProfile {
+                    features: r.features.0,
+                    advance: r.advance,
+                    fulfil: r.fulfil,
+                },
+            )),
+            None => without.push(r.commitment_id),
+        }
+    }
+    Ok((found, without))
 }
 
 /// Deletes every link, profile and linked mark, for a relink from scratch.

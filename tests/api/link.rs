@@ -358,6 +358,13 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     let corpus = corpus_of(&in_order.pool);
     let mut pairs = 0;
     for (k, (name, bytes)) in docs.iter().enumerate() {
+        if k == docs.len() - 1 {
+            // Profiles stored before units were kept with them: read from the commitments.
+            sqlx::query("UPDATE link_profiles SET unit = NULL")
+                .execute(&in_order.pool)
+                .await
+                .unwrap();
+        }
         corpus
             .ingest_bytes(name, bytes.clone())
             .await
