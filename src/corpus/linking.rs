@@ -336,7 +336,25 @@ async fn link_document(
     channels.dedup();
     let window = linker.rules().similarity.max_candidates_per_channel as i64;
     let found = store::links::windows(conn, &channels, order, window).await?;
-    let mut ids: Vec<i64> = found.iter().map(|(_, id)| *id).collect();
+    let mut windows: FxHashMap<&str, Vec<i64>> = FxHashMap::default();
+    let mut unit_order: FxHashMap<i64, &str> = FxHashMap::default();
+    for (channel, id, place) in &found {
+        windows.entry(channel.as_str()).or_default().push(*id);
+        unit_order.insert(*id, place.as_str());
+    }
+    // Each unit's best candidates, chosen before any is read.
+    let chosen: Vec<Vec<i64>> = own_profiles
+        .iter()
+        .map(|p| {
+            let lists = p
+                .channels
+                .iter()
+                .zip(&p.channel_weights)
+                .filter_map(|(c, &w)| windows.get(c.as_str()).map(|list| (w, list.as_slice())));
+            linker.best_candidates(lists, |id| unit_order.get(&id).copied())
+        })
+        .collect();
+    let mut ids: Vec<i64> = chosen.iter().flatten().copied().collect();
     ids.sort_unstable();
     ids.dedup();
     let (mut candidates, without) = store::links::candidates(conn, &ids).await?;
@@ -360,14 +378,17 @@ async fn link_document(
         all.push(u);
     }
     let index = crate::link::index_of(&all);
-    let mut windows: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-    for (channel, id) in found {
-        if let Some(&i) = index.get(&id) {
-            windows.entry(channel).or_default().push(i);
-        }
-    }
-    let links: Vec<Link> = linker
-        .candidate_pairs(0..own_count, &profiles, &windows)
+    let mut pairs: Vec<(usize, usize)> = chosen
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ids)| {
+            ids.iter()
+                .filter_map(|id| index.get(id))
+                .map(move |&j| (i, j))
+        })
+        .collect();
+    pairs.sort_unstable();
+    let links: Vec<Link> = pairs
         .into_iter()
         .filter_map(|(i, j)| linker.link(&all, &profiles, &vocab, i, j))
         .collect();

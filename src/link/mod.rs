@@ -38,7 +38,7 @@ use crate::extract::{Attributes, Extractor, Kind, Modality, units::Pos, words};
 pub use rules::LinkRules;
 
 /// Bumped whenever linking rules in code change in a way that changes results.
-pub const LINKER_VERSION: i32 = 5;
+pub const LINKER_VERSION: i32 = 6;
 
 string_enum! {
     /// How a mention stands to its thread.
@@ -169,6 +169,8 @@ pub struct Profile {
     pub total: f32,
     /// Features that are channels, as stored (`w:词`, `k:org:sco`), sorted.
     pub channels: Vec<String>,
+    /// Their weights, in the same order.
+    pub channel_weights: Vec<f32>,
     /// The unit names a step towards something (a word of `advance_words`).
     pub advance: bool,
     /// The unit reports something done (a word of `fulfil_words`).
@@ -530,12 +532,12 @@ impl<'e> Linker<'e> {
             .features
             .iter()
             .any(|(name, _)| name.starts_with("k:org:"));
-        let channels = stored
+        let (channels, channel_weights) = stored
             .features
             .iter()
             .filter(|(name, w)| name.starts_with("k:") || *w >= min)
-            .map(|(name, _)| name.clone())
-            .collect();
+            .map(|(name, w)| (name.clone(), *w))
+            .unzip();
         let mut features: Vec<(u32, f32)> = stored
             .features
             .iter()
@@ -547,6 +549,7 @@ impl<'e> Linker<'e> {
             total: stored.features.iter().map(|(_, w)| w).sum(),
             features,
             channels,
+            channel_weights,
             advance: stored.advance,
             fulfil: stored.fulfil,
             retrospective: marked(RETROSPECTIVE),
@@ -691,21 +694,28 @@ impl<'e> Linker<'e> {
         mut sink: impl FnMut(Vec<Link>) -> bool,
     ) {
         let window = self.rules.similarity.max_candidates_per_channel;
-        let (order, _) = cluster::document_order(units);
+        let (order, rank) = cluster::document_order(units);
         // Per channel, the units seen so far that have it, in document order.
         let mut postings: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (_, run) in cluster::document_runs(units, &order) {
             let mut pairs: Vec<(usize, usize)> = Vec::new();
             for &i in run {
-                for c in &profiles[i].channels {
-                    if let Some(list) = postings.get(c.as_str()) {
-                        let from = list.len().saturating_sub(window);
-                        pairs.extend(list[from..].iter().map(|&j| (i, j)));
-                    }
-                }
+                let p = &profiles[i];
+                let windows = p
+                    .channels
+                    .iter()
+                    .zip(&p.channel_weights)
+                    .filter_map(|(c, &w)| {
+                        let list = postings.get(c.as_str())?;
+                        Some((w, &list[list.len().saturating_sub(window)..]))
+                    });
+                pairs.extend(
+                    self.best_candidates(windows, |j| rank[j])
+                        .into_iter()
+                        .map(|j| (i, j)),
+                );
             }
             pairs.sort_unstable();
-            pairs.dedup();
             let mut links: Vec<Link> = pairs
                 .into_iter()
                 .filter_map(|(i, j)| self.link(units, profiles, vocab, i, j))
@@ -722,28 +732,35 @@ impl<'e> Linker<'e> {
         }
     }
 
-    /// The candidates of a new document's units among earlier units: `windows` holds, for
-    /// each channel, the units (indexes) that come last before the document (at most
-    /// `max_candidates_per_channel` of them). Returns (unit, candidate) pairs, sorted.
-    pub fn candidate_pairs(
+    /// A unit's candidates: the units in the windows of its channels (`windows`: each
+    /// channel's weight in the unit and the last units before its document that have it),
+    /// ranked by the summed weights of the channels they share with it, of equal ones the
+    /// later first (`later`: a key that sorts like document order), and at most
+    /// `max_candidates_per_unit` of them. Only these are read and scored, so a document's
+    /// candidates stop growing once its units have that many, however full the windows.
+    pub fn best_candidates<'w, J, K>(
         &self,
-        own: std::ops::Range<usize>,
-        profiles: &[Profile],
-        windows: &FxHashMap<String, Vec<usize>>,
-    ) -> Vec<(usize, usize)> {
-        let mut pairs: Vec<(usize, usize)> = own
-            .flat_map(|i| {
-                profiles[i]
-                    .channels
-                    .iter()
-                    .filter_map(|c| windows.get(c))
-                    .flatten()
-                    .map(move |&j| (i, j))
-            })
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
+        windows: impl IntoIterator<Item = (f32, &'w [J])>,
+        later: impl Fn(J) -> K,
+    ) -> Vec<J>
+    where
+        J: Copy + Eq + std::hash::Hash + 'w,
+        K: Ord,
+    {
+        let mut shared: FxHashMap<J, f32> = FxHashMap::default();
+        // In the unit's channel order, so each sum is added up the same way everywhere.
+        for (weight, list) in windows {
+            for &j in list {
+                *shared.entry(j).or_insert(0.0) += weight;
+            }
+        }
+        let mut ranked: Vec<(J, f32)> = shared.into_iter().collect();
+        ranked.sort_by(|x, y| {
+            y.1.total_cmp(&x.1)
+                .then_with(|| later(y.0).cmp(&later(x.0)))
+        });
+        ranked.truncate(self.rules.similarity.max_candidates_per_unit);
+        ranked.into_iter().map(|(j, _)| j).collect()
     }
 
     /// Keeps the links both of whose units count them among their best into the other's

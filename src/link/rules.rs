@@ -30,6 +30,7 @@ pub struct Similarity {
     pub sub_word_share: f32,
     pub key_weight: f32,
     pub channel_min_weight: f32,
+    pub max_candidates_per_unit: usize,
     pub other_topic_factor: f32,
     pub other_actor_factor: f32,
     pub report_pair_factor: f32,

@@ -757,3 +757,19 @@ fn a_commitment_within_an_organisations_framework_is_not_the_bilateral_one() {
     // Framed within the same organisation, it is the same commitment.
     assert!(score(framed, framed) > one);
 }
+
+#[test]
+fn a_units_candidates_are_those_sharing_its_heaviest_channels_latest_first() {
+    let l = linker();
+    let (heavy, light): (&[i64], &[i64]) = (&[1, 2], &[2, 3, 4]);
+    // 2 shares both channels (7), 1 the heavy one (6), 3 and 4 the light one: later first.
+    assert_eq!(
+        l.best_candidates([(6.0, heavy), (1.0, light)], |j| j),
+        vec![2, 1, 4, 3]
+    );
+    let many: Vec<i64> = (0..1000).collect();
+    let chosen = l.best_candidates([(1.0, many.as_slice())], |j| j);
+    let cap = l.rules().similarity.max_candidates_per_unit;
+    assert!(cap < many.len());
+    assert_eq!(chosen, (1000 - cap as i64..1000).rev().collect::<Vec<_>>());
+}

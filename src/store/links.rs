@@ -118,19 +118,19 @@ pub async fn any_linked(conn: &mut PgConnection, documents: &[i64]) -> Result<bo
 }
 
 /// For each of `channels`, the last `limit` units with it that come before `before` in
-/// document order: (channel, unit).
+/// document order: (channel, unit, the unit's place in document order).
 pub async fn windows(
     conn: &mut PgConnection,
     channels: &[String],
     before: &str,
     limit: i64,
-) -> Result<Vec<(String, i64)>, StoreError> {
+) -> Result<Vec<(String, i64, String)>, StoreError> {
     Ok(sqlx::query!(
         r#"
-        SELECT c.channel AS "channel!", p.commitment_id
+        SELECT c.channel AS "channel!", p.commitment_id, p.unit_order
         FROM unnest($1::text[]) AS c(channel)
         CROSS JOIN LATERAL (
-            SELECT commitment_id FROM channel_postings
+            SELECT commitment_id, unit_order FROM channel_postings
             WHERE channel = c.channel AND unit_order < $2
             ORDER BY unit_order DESC
             LIMIT $3
@@ -144,7 +144,7 @@ pub async fn windows(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.channel, r.commitment_id))
+    .map(|r| (r.channel, r.commitment_id, r.unit_order))
     .collect())
 }
 

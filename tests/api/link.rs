@@ -1,12 +1,15 @@
 //! Linking stored units into threads: incremental after ingestion in any order, relink from
 //! scratch, stable thread ids, re-extraction, export and eval.
 
+use pledgeline::extract::LexiconSource;
+use pledgeline::link::LinkRules;
 use pledgeline::link::export::ThreadsExport;
 use pledgeline::store;
 use serde_json::Value;
 
 use crate::helpers::{
     SEED_2011, SEED_2012, TITLE_2011, TITLE_2012, corpus_of, fresh_db, pledgeline, sample,
+    scratch_dir,
 };
 
 async fn ingest_and_link(pool: &sqlx::PgPool, seeds: &[&str]) {
@@ -407,6 +410,62 @@ async fn documents_arriving_in_date_order_are_linked_one_by_one_as_a_relink_woul
     assert_eq!(
         assert_kept_state_is_exact(&in_order.pool, "relinked").await,
         pairs
+    );
+}
+
+#[tokio::test]
+async fn with_few_candidates_per_unit_linking_one_by_one_still_equals_a_relink() {
+    // Rules that keep two candidates a unit, so the cap decides which pairs are scored.
+    let dir = scratch_dir();
+    let embedded = include_str!("../../lexicon/links.toml");
+    assert!(embedded.contains("\nmax_candidates_per_unit = 40\n"));
+    std::fs::write(
+        dir.path().join("links.toml"),
+        embedded.replace(
+            "\nmax_candidates_per_unit = 40\n",
+            "\nmax_candidates_per_unit = 2\n",
+        ),
+    )
+    .unwrap();
+    let rules = || LinkRules::load(&LexiconSource::Dir(dir.path().into())).expect("rules");
+    let docs = four_documents();
+    let mut links = Vec::new();
+    let mut exports = Vec::new();
+    for (order, capped) in [
+        ([0, 1, 2, 3], true),
+        ([3, 0, 2, 1], true),
+        ([0, 1, 2, 3], false),
+    ] {
+        let db = fresh_db().await;
+        let corpus = if capped {
+            corpus_of(&db.pool).with_link_rules(rules())
+        } else {
+            corpus_of(&db.pool)
+        };
+        for k in order {
+            let (name, bytes) = &docs[k];
+            corpus
+                .ingest_bytes(name, bytes.clone())
+                .await
+                .expect("ingests");
+            corpus.link_pending().await.expect("links");
+        }
+        let linked = export(&db.pool).await;
+        if capped && order[0] == 0 {
+            corpus.relink().await.expect("relinks");
+            assert_eq!(export(&db.pool).await, linked);
+        }
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM links")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        links.push(n);
+        exports.push(without_ids(&linked));
+    }
+    assert_eq!(exports[0], exports[1], "in date order and shuffled");
+    assert!(
+        links[0] < links[2],
+        "the cap leaves pairs unscored: {links:?}"
     );
 }
 
