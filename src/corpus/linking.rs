@@ -359,13 +359,11 @@ async fn link_document(
     ids.dedup();
     let (mut candidates, without) = store::links::candidates(conn, &ids).await?;
     if !without.is_empty() {
-        let stored_profiles: FxHashMap<i64, StoredProfile> = store::links::profiles(conn, &without)
-            .await?
-            .into_iter()
-            .collect();
-        for u in store::links::units(conn, None, Some(&without)).await? {
-            if let Some(p) = stored_profiles.get(&u.id) {
-                candidates.push((u, p.clone()));
+        let ids: Vec<i64> = without.iter().map(|(id, _)| *id).collect();
+        let mut stored: FxHashMap<i64, StoredProfile> = without.into_iter().collect();
+        for u in store::links::units(conn, None, Some(&ids)).await? {
+            if let Some(p) = stored.remove(&u.id) {
+                candidates.push((u, p));
             }
         }
         candidates.sort_by_key(|(u, _)| u.id);

@@ -352,12 +352,12 @@ pub async fn profiles(
 }
 
 /// Units with their stored profiles, by id (in id order), read from the profiles alone; the
-/// second list holds the ids whose profiles were stored without their unit (before it was
-/// kept with them), to be read with [`units`] and [`profiles`].
+/// second list holds the profiles stored without their unit (before it was kept with them),
+/// whose units are to be read with [`units`].
 pub async fn candidates(
     conn: &mut PgConnection,
     ids: &[i64],
-) -> Result<(Vec<(LinkUnit, StoredProfile)>, Vec<i64>), StoreError> {
+) -> Result<(Vec<(LinkUnit, StoredProfile)>, Vec<(i64, StoredProfile)>), StoreError> {
     let rows = sqlx::query!(
         r#"
         SELECT commitment_id, features AS "features: Json<Vec<(String, f32)>>", advance, fulfil,
@@ -372,16 +372,14 @@ pub async fn candidates(
     let mut found = Vec::with_capacity(rows.len());
     let mut without = Vec::new();
     for r in rows {
+        let profile = StoredProfile {
+            features: r.features.0,
+            advance: r.advance,
+            fulfil: r.fulfil,
+        };
         match r.unit {
-            Some(unit) => found.push((
-                unit.0,
-                StoredProfile {
-                    features: r.features.0,
-                    advance: r.advance,
-                    fulfil: r.fulfil,
-                },
-            )),
-            None => without.push(r.commitment_id),
+            Some(unit) => found.push((unit.0, profile)),
+            None => without.push((r.commitment_id, profile)),
         }
     }
     Ok((found, without))
