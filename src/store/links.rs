@@ -468,20 +468,33 @@ pub async fn copy_in(conn: &mut PgConnection, links: &[StoredLink]) -> Result<()
     Ok(())
 }
 
-/// Adds links, or replaces their score and evidence.
+/// Adds links, or replaces their score and evidence. Fails when a link names a unit that is
+/// not stored, so that the caller's transaction rolls back: `links` has no foreign keys, whose row locks
+/// on `commitments` cost more than the write itself in a large store (see the migration
+/// `check_link_ends_without_locking_commitments`).
 pub async fn insert(conn: &mut PgConnection, links: &[StoredLink]) -> Result<(), StoreError> {
     for chunk in links.chunks(5_000) {
-        sqlx::query!(
+        let written = sqlx::query!(
             r#"
             INSERT INTO links (a, b, score, evidence)
-            SELECT a, b, score, evidence
+            SELECT r.a, r.b, r.score, r.evidence
             FROM jsonb_to_recordset($1::jsonb) AS r(a bigint, b bigint, score double precision, evidence jsonb)
+            WHERE EXISTS (SELECT 1 FROM commitments c WHERE c.id = r.a)
+              AND EXISTS (SELECT 1 FROM commitments c WHERE c.id = r.b)
             ON CONFLICT (a, b) DO UPDATE SET score = EXCLUDED.score, evidence = EXCLUDED.evidence
             "#,
             Json(chunk) as _
         )
         .execute(&mut *conn)
-        .await?;
+        .await?
+        .rows_affected();
+        if written != chunk.len() as u64 {
+            return Err(StoreError::Corrupt(format!(
+                "{} of {} links name a unit that is not stored",
+                chunk.len() as u64 - written,
+                chunk.len()
+            )));
+        }
     }
     Ok(())
 }

@@ -490,3 +490,54 @@ async fn a_batch_of_more_documents_than_are_linked_is_relinked_whole() {
     corpus.relink().await.expect("relinks");
     assert_eq!(export(&db.pool).await, linked);
 }
+
+#[tokio::test]
+async fn links_name_stored_units_and_go_with_a_deleted_document() {
+    let db = fresh_db().await;
+    ingest_and_link(&db.pool, &[SEED_2011, SEED_2012]).await;
+    let count = |sql: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = count("SELECT count(*) FROM links").await;
+    assert!(before > 0, "the seeds are linked");
+
+    // A link to a unit that is not stored is refused, which rolls back the linking transaction.
+    let unit: i64 = count("SELECT min(id) FROM commitments").await;
+    let mut tx = db.pool.begin().await.unwrap();
+    let link = |a, b| store::links::StoredLink {
+        a,
+        b,
+        score: 0.5,
+        evidence: Default::default(),
+    };
+    let refused = store::links::insert(&mut tx, &[link(unit, unit + 1), link(unit, i64::MAX)])
+        .await
+        .expect_err("an end is not stored");
+    assert!(refused.to_string().contains("1 of 2 links"), "{refused}");
+    tx.rollback().await.unwrap();
+    assert_eq!(count("SELECT count(*) FROM links").await, before);
+
+    // Deleting a document deletes its units, and with them every link that names them.
+    let touching = count(
+        "SELECT count(*) FROM links WHERE a IN (SELECT id FROM commitments WHERE document_id =
+         (SELECT min(id) FROM documents)) OR b IN (SELECT id FROM commitments WHERE document_id =
+         (SELECT min(id) FROM documents))",
+    )
+    .await;
+    assert!(touching > 0, "the first seed has links");
+    sqlx::query("DELETE FROM documents WHERE id = (SELECT min(id) FROM documents)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count("SELECT count(*) FROM links").await, before - touching);
+    assert_eq!(
+        count("SELECT count(*) FROM links WHERE a NOT IN (SELECT id FROM commitments) OR b NOT IN (SELECT id FROM commitments)").await,
+        0
+    );
+}
