@@ -223,9 +223,10 @@ impl Cluster {
              # A relink rewrites every link (millions of rows in a large store): with the\n\
              # default 1GB it spent most of its time in checkpoints.\n\
              max_wal_size = '8GB'\n\
-             checkpoint_timeout = '15min'\n\
-             wal_compression = on\n"
+             checkpoint_timeout = '15min'\n"
         );
+        settings.push_str(&memory_settings(physical_memory()));
+        settings.push_str(&wal_compression(&self.data_dir));
         if !self.durable {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
         }
@@ -568,9 +569,71 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Bytes of memory this machine (Linux `/proc/meminfo`) or this container (cgroup v2
+/// `memory.max`) may use, whichever is less; `None` when neither is known.
+fn physical_memory() -> Option<u64> {
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    let limit = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok()); // "max" when unlimited
+    match (total, limit) {
+        (Some(t), Some(l)) => Some(t.min(l)),
+        (t, l) => t.or(l),
+    }
+}
+
+/// `shared_buffers`: a quarter of physical memory, between PostgreSQL's default 128 MB and
+/// 8 GB (PostgreSQL's own advice for a dedicated server). Linking reads a few thousand
+/// scattered rows per document; at a million units, with the default 128 MB, each such read
+/// went through the kernel's page cache and reading candidates took four times as long.
+/// The memory is taken only as pages are used, so a small store costs no more.
+fn memory_settings(memory: Option<u64>) -> String {
+    const MIB: u64 = 1024 * 1024;
+    let buffers = memory.map_or(128 * MIB, |m| (m / 4).clamp(128 * MIB, 8192 * MIB));
+    format!("shared_buffers = '{}MB'\n", buffers / MIB)
+}
+
+/// `wal_compression`: `lz4` from PostgreSQL 15 on, else `pglz` (`on`). After a checkpoint the
+/// first change to a page writes the whole page to the WAL; in a large store nearly every row
+/// a new document touches is on a page of its own, and compressing ~1,000 such pages with
+/// pglz took a fifth of the time of linking one document at a million units. lz4 compresses
+/// about as well, many times faster.
+fn wal_compression(data_dir: &Path) -> String {
+    let major: Option<u32> = std::fs::read_to_string(data_dir.join("PG_VERSION"))
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
+    let method = if major.is_some_and(|m| m >= 15) {
+        "lz4"
+    } else {
+        "on"
+    };
+    format!("wal_compression = {method}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_buffers_are_a_quarter_of_memory_within_bounds() {
+        const GIB: u64 = 1024 * 1024 * 1024;
+        assert_eq!(memory_settings(None), "shared_buffers = '128MB'\n");
+        assert_eq!(memory_settings(Some(GIB / 4)), "shared_buffers = '128MB'\n");
+        assert_eq!(
+            memory_settings(Some(24 * GIB)),
+            "shared_buffers = '6144MB'\n"
+        );
+        assert_eq!(
+            memory_settings(Some(256 * GIB)),
+            "shared_buffers = '8192MB'\n"
+        );
+    }
 
     #[test]
     fn urls_encode_the_socket_directory() {
