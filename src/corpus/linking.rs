@@ -726,7 +726,8 @@ async fn append(
         });
         earlier.push(m);
     }
-    let summary = crate::link::summary::extend(summary, topics, units, &new, count);
+    let relations: Vec<_> = mentions.iter().map(|m| m.relation).collect();
+    let summary = crate::link::summary::extend(summary, topics, units, (&new, &relations), count);
     Ok(ThreadWrite {
         id: Some(thread),
         first_position: count as usize,

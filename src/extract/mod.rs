@@ -340,6 +340,56 @@ impl Extractor {
         words::with_infos(|infos, sub_words| self.analyse(doc, &segmented, infos, sub_words))
     }
 
+    /// The words of a search query as units' search vectors hold them
+    /// ([`keywords::search_terms`]): the query simplified and cut like a document's text,
+    /// each searchable word lowercased where the lexicon says, with the dictionary words
+    /// inside it (so that 双边贸易额 can find a text cut as 双边 / 贸易额 too). In query order,
+    /// without repeats; single Chinese characters are left out when there are other words.
+    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+        words::prepare(&self.lexicon);
+        let analysis = normalize::AnalysisText::new(query, &self.simplifier);
+        let text: String = analysis.chars.iter().collect();
+        let cut = self.jieba.cut(&text, true);
+        let tokens = units::tokens(cut, &self.lexicon, &self.jieba);
+        words::with_infos(|infos, sub_words| {
+            let mut terms: Vec<QueryTerm> = Vec::new();
+            for t in &tokens {
+                if !t.has(words::flag::SEARCHABLE) {
+                    continue;
+                }
+                let raw = &text[t.byte_start..t.byte_end];
+                let word = if t.has(words::flag::LOWERCASE) {
+                    raw.to_lowercase()
+                } else {
+                    raw.to_owned()
+                };
+                if word.trim().is_empty() || terms.iter().any(|q| q.word == word) {
+                    continue;
+                }
+                let parts = if t.has(words::flag::SUB_WORDS) {
+                    let inside: Vec<&str> = sub_words[infos[t.id as usize].sub_words as usize]
+                        .split_whitespace()
+                        .collect();
+                    cover(&word, &inside)
+                } else {
+                    Vec::new()
+                };
+                terms.push(QueryTerm { word, parts });
+            }
+            // A single Chinese character beside other words is mostly a piece the query was
+            // cut into differently from the text (400亿 → 400 / 亿, where the text has
+            // 400 / 亿美元): requiring it would miss what the rest finds.
+            let single = |t: &QueryTerm| {
+                let mut chars = t.word.chars();
+                matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii())
+            };
+            if terms.iter().any(|t| !single(t)) {
+                terms.retain(|t| !single(t));
+            }
+            terms
+        })
+    }
+
     /// Normalisation, sentences and tokens of one document.
     fn segment<'b>(&self, doc: &DocumentInput<'b>) -> Segmented<'b> {
         let analysis = normalize::AnalysisText::new(doc.body, &self.simplifier);
@@ -394,6 +444,44 @@ impl Extractor {
             units: builder.units,
         }
     }
+}
+
+/// The fewest of `inside` (words within `word`) that cover `word` exactly, end to end
+/// (ties go to the longer first word): 双边贸易额 with 双边, 双边贸易, 贸易, 贸易额 → 双边,
+/// 贸易额. Empty when they cannot cover it.
+fn cover(word: &str, inside: &[&str]) -> Vec<String> {
+    // best[i]: the fewest words covering word[..i] and the start of the last (byte offsets).
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; word.len() + 1];
+    best[0] = Some((0, 0));
+    for start in (0..word.len()).filter(|&i| word.is_char_boundary(i)) {
+        let Some((n, _)) = best[start] else { continue };
+        for w in inside.iter().filter(|w| word[start..].starts_with(**w)) {
+            let end = start + w.len();
+            if best[end].is_none_or(|(m, _)| n + 1 < m) {
+                best[end] = Some((n + 1, start));
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    let mut end = word.len();
+    while end > 0 {
+        let Some((_, start)) = best[end] else {
+            return Vec::new();
+        };
+        parts.push(word[start..end].to_owned());
+        end = start;
+    }
+    parts.reverse();
+    parts
+}
+
+/// One word of a search query, and the dictionary words that cover it (when it has some).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    pub word: String,
+    /// The fewest dictionary words inside `word` that make it up; a text cut into these
+    /// words matches the query word too. Empty when no such words make it up.
+    pub parts: Vec<String>,
 }
 
 /// A document segmented, awaiting analysis.

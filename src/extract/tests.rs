@@ -674,3 +674,47 @@ fn long_sentences_and_tokens_cost_about_linear_time() {
         "a long digit run: {digits:.4}s vs {words:.4}s"
     );
 }
+
+#[test]
+fn a_query_is_cut_into_the_words_units_are_searched_by() {
+    let words = |q: &str| -> Vec<String> {
+        extractor()
+            .query_terms(q)
+            .into_iter()
+            .map(|t| t.word)
+            .collect()
+    };
+    // Two-character words, several words, traditional characters, no punctuation or repeats.
+    assert_eq!(words("双边"), ["双边"]);
+    assert_eq!(words("双边 贸易额，双边"), ["双边", "贸易额"]);
+    assert_eq!(words("雙邊貿易額"), words("双边贸易额"));
+    assert!(words("，。！").is_empty());
+    // A lone character beside other words is left out; alone, it is kept.
+    assert_eq!(words("贸易额 400亿"), ["贸易额", "400"]);
+    assert_eq!(words("亿"), ["亿"]);
+    // A long word carries the dictionary words that cover it.
+    let long = extractor().query_terms("双边贸易额");
+    if let [one] = long.as_slice()
+        && !one.parts.is_empty()
+    {
+        assert_eq!(one.parts.concat(), one.word, "{one:?}");
+    }
+}
+
+#[test]
+fn a_cover_is_the_fewest_words_that_make_up_the_word() {
+    assert_eq!(
+        cover(
+            "双边贸易额",
+            &["双边", "双边贸易", "贸易", "贸易额", "边贸"]
+        ),
+        ["双边", "贸易额"]
+    );
+    assert_eq!(
+        cover("上海合作组织", &["上海", "合作", "组织"]),
+        ["上海", "合作", "组织"]
+    );
+    // Words that leave a gap make no cover.
+    assert!(cover("上海合作组织", &["上海", "组织"]).is_empty());
+    assert!(cover("双边", &[]).is_empty());
+}

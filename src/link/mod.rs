@@ -26,6 +26,7 @@ pub mod eval;
 pub mod export;
 pub mod relation;
 pub mod rules;
+pub mod status;
 pub mod summary;
 
 use std::cmp::Ordering;

@@ -29,6 +29,23 @@ pub struct ThreadSummary {
     pub target: Option<TargetValue>,
     pub first_stated: Option<NaiveDate>,
     pub last_mentioned: Option<NaiveDate>,
+    /// The date of the first mention that fulfils it, and of the first that advances it: what
+    /// the documents say of its progress, as of any date.
+    #[serde(default)]
+    pub fulfilled_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub advanced_on: Option<NaiveDate>,
+}
+
+/// The earliest date of the mentions whose relation is `wanted`.
+fn first_dated(
+    mentions: impl Iterator<Item = (Relation, Option<NaiveDate>)>,
+    wanted: Relation,
+) -> Option<NaiveDate> {
+    mentions
+        .filter(|(r, _)| *r == wanted)
+        .filter_map(|(_, d)| d)
+        .min()
 }
 
 /// A thread as the linker plans it: mentions in document order, and its summary.
@@ -79,6 +96,7 @@ pub fn summarise(units: &[LinkUnit], mentions: Vec<MentionPlan>) -> ThreadPlan {
     let deadline = latest(&|u| u.attributes.timing.deadline.is_some())
         .and_then(|u| u.attributes.timing.deadline);
     let dates: Vec<NaiveDate> = mentions.iter().filter_map(|m| units[m.unit].date).collect();
+    let dated = || mentions.iter().map(|m| (m.relation, units[m.unit].date));
     ThreadPlan {
         summary: ThreadSummary {
             title: title(origin),
@@ -88,21 +106,33 @@ pub fn summarise(units: &[LinkUnit], mentions: Vec<MentionPlan>) -> ThreadPlan {
             target,
             first_stated: dates.iter().min().copied(),
             last_mentioned: dates.iter().max().copied(),
+            fulfilled_on: first_dated(dated(), Relation::Fulfils),
+            advanced_on: first_dated(dated(), Relation::Advances),
         },
         mentions,
     }
 }
 
-/// A thread's summary after mentions (`new`, indexes into `units`, in document order) are
-/// appended after its `count` mentions so far, as [`summarise`] would give it for the whole
-/// thread: `topics` holds (topic, mentions, position of the first) of the mentions so far.
+/// A thread's summary after mentions (`new`, indexes into `units`, in document order, with
+/// their `relations`) are appended after its `count` mentions so far, as [`summarise`] would
+/// give it for the whole thread: `topics` holds (topic, mentions, position of the first) of
+/// the mentions so far.
 pub fn extend(
     mut summary: ThreadSummary,
     mut topics: Vec<(String, i64, i32)>,
     units: &[LinkUnit],
-    new: &[usize],
+    (new, relations): (&[usize], &[Relation]),
     count: i64,
 ) -> ThreadSummary {
+    let dated = || relations.iter().zip(new).map(|(&r, &i)| (r, units[i].date));
+    for (field, wanted) in [
+        (&mut summary.fulfilled_on, Relation::Fulfils),
+        (&mut summary.advanced_on, Relation::Advances),
+    ] {
+        if let Some(d) = first_dated(dated(), wanted) {
+            *field = Some(field.map_or(d, |f| f.min(d)));
+        }
+    }
     for (k, &i) in new.iter().enumerate() {
         let t = &units[i].topic;
         match topics.iter_mut().find(|(x, _, _)| x == t) {

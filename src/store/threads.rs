@@ -96,7 +96,7 @@ pub async fn summary(
     let t = sqlx::query!(
         r#"
         SELECT title, topic, parties, deadline_text, target AS "target: Json<TargetValue>",
-               first_stated, last_mentioned
+               first_stated, last_mentioned, fulfilled_on, advanced_on
         FROM threads WHERE id = $1
         "#,
         thread
@@ -131,6 +131,8 @@ pub async fn summary(
             target: t.target.map(|j| j.0),
             first_stated: t.first_stated,
             last_mentioned: t.last_mentioned,
+            fulfilled_on: t.fulfilled_on,
+            advanced_on: t.advanced_on,
         },
         topics,
     ))
@@ -229,6 +231,8 @@ struct ThreadRow<'a> {
     target: Option<&'a TargetValue>,
     first_stated: Option<NaiveDate>,
     last_mentioned: Option<NaiveDate>,
+    fulfilled_on: Option<NaiveDate>,
+    advanced_on: Option<NaiveDate>,
     mention_count: i32,
 }
 
@@ -301,6 +305,8 @@ pub async fn write(
             target: t.summary.target.as_ref(),
             first_stated: t.summary.first_stated,
             last_mentioned: t.summary.last_mentioned,
+            fulfilled_on: t.summary.fulfilled_on,
+            advanced_on: t.summary.advanced_on,
             mention_count: (t.first_position + t.mentions.len()) as i32,
         })
         .collect();
@@ -308,19 +314,21 @@ pub async fn write(
         sqlx::query!(
             r#"
             INSERT INTO threads AS t (id, title, topic, parties, deadline_text, deadline, target,
-                                      first_stated, last_mentioned, mention_count)
+                                      first_stated, last_mentioned, fulfilled_on, advanced_on,
+                                      mention_count)
             OVERRIDING SYSTEM VALUE
             SELECT id, title, topic, parties, deadline_text, deadline, target, first_stated,
-                   last_mentioned, mention_count
+                   last_mentioned, fulfilled_on, advanced_on, mention_count
             FROM jsonb_to_recordset($1::jsonb) AS r(
                 id bigint, title text, topic text, parties text[], deadline_text text,
                 deadline date, target jsonb, first_stated date, last_mentioned date,
-                mention_count integer)
+                fulfilled_on date, advanced_on date, mention_count integer)
             ON CONFLICT (id) DO UPDATE SET
                 title = EXCLUDED.title, topic = EXCLUDED.topic, parties = EXCLUDED.parties,
                 deadline_text = EXCLUDED.deadline_text, deadline = EXCLUDED.deadline,
                 target = EXCLUDED.target, first_stated = EXCLUDED.first_stated,
-                last_mentioned = EXCLUDED.last_mentioned,
+                last_mentioned = EXCLUDED.last_mentioned, fulfilled_on = EXCLUDED.fulfilled_on,
+                advanced_on = EXCLUDED.advanced_on,
                 mention_count = EXCLUDED.mention_count, retired_at = NULL,
                 updated_at = now()
             "#,

@@ -97,6 +97,26 @@ async fn assert_kept_state_is_exact(pool: &sqlx::PgPool, context: &str) -> i64 {
     .await
     .unwrap();
     assert!(differing.is_empty(), "{context}: sums {differing:?}");
+    let wrong_progress: Vec<(i64,)> = sqlx::query_as(
+        "SELECT t.id FROM threads t LEFT JOIN (
+             SELECT m.thread_id,
+                    min(coalesce(d.signed_on, d.published_on))
+                        FILTER (WHERE m.relation = 'fulfils') AS fulfilled_on,
+                    min(coalesce(d.signed_on, d.published_on))
+                        FILTER (WHERE m.relation = 'advances') AS advanced_on
+             FROM thread_mentions m JOIN documents d ON d.id = m.document_id
+             GROUP BY m.thread_id) p ON p.thread_id = t.id
+         WHERE t.retired_at IS NULL
+           AND (t.fulfilled_on IS DISTINCT FROM p.fulfilled_on
+                OR t.advanced_on IS DISTINCT FROM p.advanced_on)",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(
+        wrong_progress.is_empty(),
+        "{context}: fulfilled and advanced dates of threads {wrong_progress:?}"
+    );
     let pairs: i64 = sqlx::query_scalar("SELECT count(*) FROM thread_link_sums")
         .fetch_one(pool)
         .await
@@ -116,11 +136,23 @@ async fn incremental_linking_in_either_order_equals_relink() {
         "some thread spans both documents"
     );
     assert_eq!(without_ids(&f), without_ids(&b));
+    // The 2012 communiqué reports done what 2011 agreed: some threads are fulfilled then.
+    let fulfilled: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM threads WHERE fulfilled_on = '2012-03-31' AND retired_at IS NULL",
+    )
+    .fetch_one(&forward.pool)
+    .await
+    .unwrap();
+    assert!(fulfilled > 0, "threads fulfilled by the 2012 communiqué");
+    for db in [&forward, &backward] {
+        assert_kept_state_is_exact(&db.pool, "seeds").await;
+    }
 
     corpus_of(&forward.pool).relink().await.expect("relinks");
     let relinked = export(&forward.pool).await;
     // Same threads, and every thread keeps its id.
     assert_eq!(relinked, f);
+    assert_kept_state_is_exact(&forward.pool, "seeds relinked").await;
 }
 
 #[tokio::test]
