@@ -1,6 +1,7 @@
 //! The only module that speaks SQL. Each query is a small function taking a connection or a
 //! transaction (`&mut PgConnection`), grouped by table.
 
+pub mod browse;
 pub mod commitments;
 pub mod documents;
 pub mod links;

@@ -1,10 +1,11 @@
 //! `/documents` (the list) and `/documents/{id}` (one document with its layout).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::highlight::{self, Piece, UnitNote};
+use super::i18n::Ui;
 use super::{AppState, WebError, render};
 use crate::extract::Kind;
 use crate::extract::lexicon::Lexicon;
@@ -47,11 +48,13 @@ impl Pager {
 #[derive(Template)]
 #[template(path = "documents/index.html")]
 struct IndexPage {
+    ui: Ui,
     documents: Vec<DocumentSummary>,
     pager: Pager,
 }
 
 pub async fn index(
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, WebError> {
@@ -63,7 +66,12 @@ pub async fn index(
     let total = docs::count(&mut conn).await?;
     let pager = Pager::new(query.page, total, PAGE_SIZE);
     let documents = docs::list(&mut conn, PAGE_SIZE, pager.offset(PAGE_SIZE)).await?;
-    render(&IndexPage { documents, pager })
+    let ui = Ui::new(&req, state.extractor.lexicon());
+    render(&IndexPage {
+        ui,
+        documents,
+        pager,
+    })
 }
 
 /// A signature block line split into its columns ("中华人民共和国 哈萨克斯坦共和国").
@@ -176,6 +184,7 @@ impl LegendEntry {
 #[derive(Template)]
 #[template(path = "documents/show.html")]
 struct ShowPage {
+    ui: Ui,
     doc: Document,
     blocks: Vec<BlockView>,
     sentence_count: i64,
@@ -213,6 +222,7 @@ fn extra_fields(doc: &Document) -> Vec<(String, String, String)> {
 }
 
 pub async fn show(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, WebError> {
@@ -242,6 +252,7 @@ pub async fn show(
         })
         .collect();
     render(&ShowPage {
+        ui: Ui::new(&req, state.extractor.lexicon()),
         doc,
         blocks,
         sentence_count,

@@ -5,6 +5,7 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use super::i18n::Ui;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,7 @@ pub enum WebError {
 #[derive(Template)]
 #[template(path = "errors/error.html")]
 struct ErrorPage<'a> {
+    ui: Ui,
     status: u16,
     heading: &'a str,
     message: &'a str,
@@ -54,6 +56,7 @@ impl ResponseError for WebError {
             }
         };
         let page = ErrorPage {
+            ui: Ui::plain(),
             status: status.as_u16(),
             heading,
             message,

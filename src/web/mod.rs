@@ -1,10 +1,14 @@
 //! The web app: routes, handlers and their templates (`templates/` mirrors this module).
 
-mod assets;
+pub mod assets;
+mod dashboard;
 mod documents;
 pub mod error;
 mod health;
 mod highlight;
+pub mod i18n;
+pub mod svg;
+pub mod threads;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, guard, web};
@@ -33,7 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .into()
         }))
-        .route("/", read().to(documents::index))
+        .route("/", read().to(dashboard::index))
+        .route("/threads", read().to(threads::index))
+        .route("/threads/{id}", read().to(threads::show))
+        .route("/lang/{code}", read().to(i18n::switch))
         .route("/documents", read().to(documents::index))
         .route("/documents/{id}", read().to(documents::show))
         .route("/healthz", read().to(health::healthz))

@@ -220,8 +220,11 @@ fn demo_serves_the_sample_documents() {
         loaded.contains("ingested 2, unchanged 0, failed 0"),
         "{loaded}"
     );
-    let list = reqwest::blocking_get(&url);
+    let list = reqwest::blocking_get(&format!("{url}documents"));
     assert!(list.contains(crate::helpers::TITLE_2011) && list.contains(crate::helpers::TITLE_2012));
+    // The dashboard shows the demo's commitments.
+    let dashboard = reqwest::blocking_get(&url);
+    assert!(dashboard.contains("commitments tracked") && dashboard.contains(r#"href="/threads/"#));
     child.signal(nix::sys::signal::SIGTERM);
     assert!(child.wait().success());
     assert_eq!(

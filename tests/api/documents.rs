@@ -23,7 +23,7 @@ fn document_link(list: &str, title: &str) -> String {
 #[tokio::test]
 async fn the_list_shows_both_seeds_newest_first() {
     let app = app_with_seeds().await;
-    for path in ["/", "/documents"] {
+    for path in ["/documents", "/documents?page=1"] {
         let (status, body) = app.page(path).await;
         assert_eq!(status, 200);
         let newer = body.find(TITLE_2012).expect("2012 communiqué listed");

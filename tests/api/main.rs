@@ -8,3 +8,4 @@ mod health;
 mod helpers;
 mod ingest;
 mod link;
+mod pages;

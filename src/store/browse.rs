@@ -1,0 +1,373 @@
+//! What the pages read of threads: lists with filters, one thread with its mentions, and the
+//! dashboard's counts. Statuses come from the SQL function `thread_status`, the same rule as
+//! [`Status::of`].
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+
+use super::StoreError;
+use crate::extract::{Kind, QueryTerm, TargetValue};
+use crate::link::status::Status;
+use crate::link::{Evidence, Relation};
+
+/// How a list of threads is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThreadOrder {
+    /// Most recently mentioned first.
+    #[default]
+    LastMentioned,
+    /// Earliest stated first.
+    FirstStated,
+    /// Nearest deadline first (threads without one last).
+    Deadline,
+    /// Most mentioned first.
+    Mentions,
+}
+
+impl ThreadOrder {
+    pub const ALL: [ThreadOrder; 4] = [
+        ThreadOrder::LastMentioned,
+        ThreadOrder::FirstStated,
+        ThreadOrder::Deadline,
+        ThreadOrder::Mentions,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadOrder::LastMentioned => "last",
+            ThreadOrder::FirstStated => "first",
+            ThreadOrder::Deadline => "deadline",
+            ThreadOrder::Mentions => "mentions",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ThreadOrder> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Which threads a list shows. Every filter left `None` (or `false`) lets all through.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadFilter {
+    pub topic: Option<String>,
+    /// A party code.
+    pub party: Option<String>,
+    /// Threads in any of these statuses (as of the list's date).
+    pub statuses: Vec<Status>,
+    /// Threads with at least one mention of this relation.
+    pub relation: Option<Relation>,
+    /// Threads mentioned in or after this year, and first stated in or before that one.
+    pub from_year: Option<i32>,
+    pub to_year: Option<i32>,
+    pub has_deadline: bool,
+    /// Threads with a mention whose text has all of these words.
+    pub words: Vec<QueryTerm>,
+}
+
+/// A thread as lists show it.
+#[derive(Debug, Clone)]
+pub struct ThreadListing {
+    pub id: i64,
+    pub title: String,
+    pub topic: String,
+    pub parties: Vec<String>,
+    pub deadline_text: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub target: Option<TargetValue>,
+    pub first_stated: Option<NaiveDate>,
+    pub last_mentioned: Option<NaiveDate>,
+    pub mention_count: i32,
+    pub fulfilled_on: Option<NaiveDate>,
+    pub advanced_on: Option<NaiveDate>,
+}
+
+impl ThreadListing {
+    pub fn status(&self, as_of: NaiveDate) -> Status {
+        Status::of(self.fulfilled_on, self.advanced_on, self.deadline, as_of)
+    }
+}
+
+/// A `tsquery` literal requiring every term: a term matches as itself or as all the words
+/// that cover it (`'双边贸易额' | '双边' & '贸易额'`). `None` for no terms.
+pub fn tsquery(terms: &[QueryTerm]) -> Option<String> {
+    fn quoted(word: &str) -> String {
+        format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+    }
+    let parts: Vec<String> = terms
+        .iter()
+        .map(|t| {
+            if t.parts.len() > 1 {
+                let all: Vec<String> = t.parts.iter().map(|p| quoted(p)).collect();
+                format!("({} | {})", quoted(&t.word), all.join(" & "))
+            } else {
+                quoted(&t.word)
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
+/// One page of the active threads that pass `filter`, as of a date (threads first stated
+/// after it are left out; statuses are as of it), and how many pass in all.
+pub async fn list_threads(
+    conn: &mut PgConnection,
+    filter: &ThreadFilter,
+    order: ThreadOrder,
+    as_of: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ThreadListing>, i64), StoreError> {
+    let statuses: Option<Vec<String>> = (!filter.statuses.is_empty()).then(|| {
+        filter
+            .statuses
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect()
+    });
+    let rows = sqlx::query!(
+        r#"
+        SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+               t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+               t.mention_count, t.fulfilled_on, t.advanced_on,
+               count(*) OVER () AS "total!"
+        FROM threads t
+        WHERE t.retired_at IS NULL AND t.mention_count > 0
+          AND (t.first_stated IS NULL OR t.first_stated <= $1)
+          AND ($2::text IS NULL OR t.topic = $2)
+          AND ($3::text IS NULL OR t.parties @> ARRAY[$3::text])
+          AND ($4::text[] IS NULL
+               OR thread_status(t.fulfilled_on, t.advanced_on, t.deadline, $1) = ANY($4))
+          AND ($5::text IS NULL OR t.id IN (
+                SELECT m.thread_id FROM thread_mentions m WHERE m.relation = $5))
+          AND ($6::int IS NULL OR t.last_mentioned >= make_date($6, 1, 1))
+          AND ($7::int IS NULL OR t.first_stated <= make_date($7, 12, 31))
+          AND (NOT $8::bool OR t.deadline IS NOT NULL)
+          AND ($9::text IS NULL OR t.id IN (
+                SELECT m.thread_id FROM commitments c
+                JOIN thread_mentions m ON m.commitment_id = c.id
+                WHERE c.search @@ $9::tsquery))
+        ORDER BY
+          CASE WHEN $10 = 'last' THEN t.last_mentioned END DESC NULLS LAST,
+          CASE WHEN $10 = 'first' THEN t.first_stated END ASC NULLS LAST,
+          CASE WHEN $10 = 'deadline' THEN t.deadline END ASC NULLS LAST,
+          CASE WHEN $10 = 'mentions' THEN t.mention_count END DESC,
+          t.id DESC
+        LIMIT $11 OFFSET $12
+        "#,
+        as_of,
+        filter.topic.as_deref(),
+        filter.party.as_deref(),
+        statuses.as_deref(),
+        filter.relation.map(Relation::as_str),
+        filter.from_year,
+        filter.to_year,
+        filter.has_deadline,
+        tsquery(&filter.words),
+        order.as_str(),
+        limit,
+        offset,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let threads = rows
+        .into_iter()
+        .map(|r| ThreadListing {
+            id: r.id,
+            title: r.title,
+            topic: r.topic,
+            parties: r.parties,
+            deadline_text: r.deadline_text,
+            deadline: r.deadline,
+            target: r.target.map(|j| j.0),
+            first_stated: r.first_stated,
+            last_mentioned: r.last_mentioned,
+            mention_count: r.mention_count,
+            fulfilled_on: r.fulfilled_on,
+            advanced_on: r.advanced_on,
+        })
+        .collect();
+    Ok((threads, total))
+}
+
+/// An active thread by id.
+pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadListing>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+               t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+               t.mention_count, t.fulfilled_on, t.advanced_on
+        FROM threads t
+        WHERE t.id = $1 AND t.retired_at IS NULL AND t.mention_count > 0
+        "#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| ThreadListing {
+        id: r.id,
+        title: r.title,
+        topic: r.topic,
+        parties: r.parties,
+        deadline_text: r.deadline_text,
+        deadline: r.deadline,
+        target: r.target.map(|j| j.0),
+        first_stated: r.first_stated,
+        last_mentioned: r.last_mentioned,
+        mention_count: r.mention_count,
+        fulfilled_on: r.fulfilled_on,
+        advanced_on: r.advanced_on,
+    }))
+}
+
+/// A mention as the thread page shows it.
+#[derive(Debug, Clone)]
+pub struct MentionView {
+    pub position: i32,
+    pub relation: Relation,
+    pub score: Option<f64>,
+    pub evidence: Option<Evidence>,
+    pub commitment_id: i64,
+    pub kind: Kind,
+    pub text: String,
+    pub document_id: i64,
+    pub document_title: String,
+    /// Signing date, else publication date.
+    pub date: Option<NaiveDate>,
+    /// The block of the document that holds the mention (its anchor is `#p{block}`).
+    pub block: Option<i32>,
+}
+
+/// The mentions of a thread, in order.
+pub async fn mentions(
+    conn: &mut PgConnection,
+    thread: i64,
+) -> Result<Vec<MentionView>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT m.position, m.relation, m.score, m.evidence AS "evidence: Json<Evidence>",
+               c.id AS commitment_id, c.kind, c.text, d.id AS document_id, d.title,
+               coalesce(d.signed_on, d.published_on) AS date,
+               (SELECT b.seq FROM document_blocks b
+                WHERE b.document_id = c.document_id
+                  AND b.start_char <= c.span_start AND c.span_start < b.end_char
+                ORDER BY b.seq LIMIT 1) AS block
+        FROM thread_mentions m
+        JOIN commitments c ON c.id = m.commitment_id
+        JOIN documents d ON d.id = c.document_id
+        WHERE m.thread_id = $1
+        ORDER BY m.position
+        "#,
+        thread
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MentionView {
+                position: r.position,
+                relation: r.relation.parse()?,
+                score: r.score,
+                evidence: r.evidence.map(|j| j.0),
+                commitment_id: r.commitment_id,
+                kind: r.kind.parse()?,
+                text: r.text,
+                document_id: r.document_id,
+                document_title: r.title,
+                date: r.date,
+                block: r.block,
+            })
+        })
+        .collect()
+}
+
+/// Active threads by topic, as of a date: (topic, threads).
+pub async fn count_by_topic(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT topic, count(*) AS "n!" FROM threads
+        WHERE retired_at IS NULL AND mention_count > 0
+          AND (first_stated IS NULL OR first_stated <= $1)
+        GROUP BY topic ORDER BY count(*) DESC, topic
+        "#,
+        as_of
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.topic, r.n))
+    .collect())
+}
+
+/// Active threads by status, as of a date.
+pub async fn count_by_status(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+) -> Result<Vec<(Status, i64)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT thread_status(fulfilled_on, advanced_on, deadline, $1) AS "status!",
+               count(*) AS "n!"
+        FROM threads
+        WHERE retired_at IS NULL AND mention_count > 0
+          AND (first_stated IS NULL OR first_stated <= $1)
+        GROUP BY 1
+        "#,
+        as_of
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|&s| (s, 0)).collect();
+    for r in rows {
+        let status: Status = r.status.parse()?;
+        if let Some(c) = counts.iter_mut().find(|(s, _)| *s == status) {
+            c.1 = r.n;
+        }
+    }
+    Ok(counts)
+}
+
+/// Documents by year of their date (signing, else publication): (year, documents); undated
+/// documents are not counted.
+pub async fn documents_by_year(conn: &mut PgConnection) -> Result<Vec<(i32, i64)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT extract(year FROM coalesce(signed_on, published_on))::int AS "year!",
+               count(*) AS "n!"
+        FROM documents
+        WHERE coalesce(signed_on, published_on) IS NOT NULL
+        GROUP BY 1 ORDER BY 1
+        "#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.year, r.n))
+    .collect())
+}
+
+/// Active threads for a unit's id, with their titles: which units of a document belong to a
+/// thread.
+pub async fn threads_of_document(
+    conn: &mut PgConnection,
+    document: i64,
+) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT m.commitment_id, t.id, t.title
+        FROM thread_mentions m JOIN threads t ON t.id = m.thread_id
+        WHERE m.document_id = $1 AND t.retired_at IS NULL
+        ORDER BY m.commitment_id
+        "#,
+        document
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.commitment_id, r.id, r.title))
+    .collect())
+}

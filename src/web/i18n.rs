@@ -1,0 +1,530 @@
+//! The interface's two languages. Every label a page shows is looked up here by key; document
+//! text is shown as written. The language comes from the `lang` cookie (set by the switch in
+//! the header, `/lang/{code}`), else from the browser's `Accept-Language`, else English.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::extract::lexicon::Lexicon;
+
+pub const COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The `lang` attribute of a page in this language.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-Hans",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// The name of the language in itself, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The cookie's choice, else the first of `Accept-Language` that is one of ours (by
+    /// quality), else English.
+    pub fn of(req: &HttpRequest) -> Lang {
+        if let Some(lang) = req.cookie(COOKIE).and_then(|c| Lang::parse(c.value())) {
+            return lang;
+        }
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(from_accept_language)
+            .unwrap_or(Lang::En)
+    }
+
+    /// The label `key` in this language. A key missing from the table shows as itself (a
+    /// test checks that every key the templates use is in the table).
+    pub fn t(self, key: &str) -> &'static str {
+        match LABELS.get(key) {
+            Some((en, zh)) => match self {
+                Lang::En => en,
+                Lang::Zh => zh,
+            },
+            None => {
+                tracing::warn!(key, "no label");
+                "?"
+            }
+        }
+    }
+
+    /// The other language's label too, for places that show both (error pages).
+    pub fn both(key: &str) -> (&'static str, &'static str) {
+        (Lang::En.t(key), Lang::Zh.t(key))
+    }
+}
+
+/// What every page's layout needs: the language, the page's own address (for the language
+/// switch to come back to), and the lexicon's names of topics and parties.
+pub struct Ui {
+    pub lang: Lang,
+    /// Path and query of this page.
+    pub here: String,
+    /// None on error pages, which show no topics or parties.
+    lexicon: Option<&'static Lexicon>,
+}
+
+impl Ui {
+    pub fn new(req: &HttpRequest, lexicon: &'static Lexicon) -> Ui {
+        let here = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{q}", req.path()),
+        };
+        Ui {
+            lang: Lang::of(req),
+            here,
+            lexicon: Some(lexicon),
+        }
+    }
+
+    /// For pages built without a request (error pages): English, coming back home.
+    pub fn plain() -> Ui {
+        Ui {
+            lang: Lang::En,
+            here: "/".into(),
+            lexicon: None,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// Whether this page is the section `path` (`/` only itself).
+    pub fn is_current(&self, path: &str) -> bool {
+        let here = self.here.split('?').next().unwrap_or("");
+        if path == "/" {
+            here == "/"
+        } else {
+            here == path || here.starts_with(&format!("{path}/"))
+        }
+    }
+
+    /// The address that switches to the other language and comes back here.
+    pub fn switch_url(&self) -> String {
+        format!(
+            "/lang/{}?back={}",
+            self.lang.other().code(),
+            url_encode(&self.here)
+        )
+    }
+
+    pub fn status(&self, s: &crate::link::status::Status) -> &'static str {
+        self.lang.t(&format!("status.{s}"))
+    }
+
+    pub fn status_help(&self, s: &crate::link::status::Status) -> &'static str {
+        self.lang.t(&format!("status.{s}.help"))
+    }
+
+    pub fn relation(&self, r: &crate::link::Relation) -> &'static str {
+        self.lang.t(&format!("relation.{r}"))
+    }
+
+    /// A topic's name in this language.
+    pub fn topic(&self, id: &str) -> String {
+        self.lexicon
+            .and_then(|lex| lex.topics.iter().find(|t| t.id == id))
+            .map_or_else(|| id.to_owned(), |t| self.pick(&t.en, &t.zh).to_owned())
+    }
+
+    /// A party's name in this language (`both` is both parties).
+    pub fn party(&self, code: &str) -> String {
+        if code == crate::extract::actors::BOTH {
+            return self.t("common.both_parties").to_owned();
+        }
+        self.lexicon
+            .and_then(|lex| lex.parties.iter().find(|p| p.code == code))
+            .map_or_else(|| code.to_owned(), |p| self.pick(&p.en, &p.zh).to_owned())
+    }
+
+    /// Parties' names, joined.
+    pub fn parties(&self, codes: &[String]) -> String {
+        let sep = match self.lang {
+            Lang::En => ", ",
+            Lang::Zh => "、",
+        };
+        codes
+            .iter()
+            .map(|c| self.party(c))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    fn pick<'s>(&self, en: &'s str, zh: &'s str) -> &'s str {
+        match self.lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, for a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let lang = match primary {
+            "zh" => Lang::Zh,
+            "en" => Lang::En,
+            _ => continue,
+        };
+        if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SwitchQuery {
+    back: Option<String>,
+}
+
+/// `/lang/{code}?back=/path`: remembers the choice for a year and goes back to the page.
+/// Only a path on this site is followed back.
+pub async fn switch(code: web::Path<String>, query: web::Query<SwitchQuery>) -> HttpResponse {
+    let back = query
+        .back
+        .as_deref()
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or("/");
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, back.to_owned()));
+    if let Some(lang) = Lang::parse(&code) {
+        response.cookie(
+            Cookie::build(COOKIE, lang.code())
+                .path("/")
+                .max_age(actix_web::cookie::time::Duration::days(365))
+                .same_site(SameSite::Lax)
+                .http_only(true)
+                .finish(),
+        );
+    }
+    response.finish()
+}
+
+/// key → (English, Chinese).
+static LABELS: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| TABLE.iter().map(|&(k, en, zh)| (k, (en, zh))).collect());
+
+pub const TABLE: &[(&str, &str, &str)] = &[
+    // Header, footer, navigation.
+    (
+        "app.tagline",
+        "Commitments across official documents, over time.",
+        "追踪官方文件中的承诺及其进展。",
+    ),
+    ("nav.main", "Main", "主导航"),
+    ("nav.dashboard", "Overview", "概览"),
+    ("nav.threads", "Commitments", "承诺"),
+    ("nav.timeline", "Timeline", "时间线"),
+    ("nav.documents", "Documents", "文件"),
+    ("nav.search", "Search", "搜索"),
+    ("nav.skip", "Skip to content", "跳到正文"),
+    ("lang.switch", "Language", "语言"),
+    // Shared words.
+    ("common.none", "None", "无"),
+    ("common.all", "All", "全部"),
+    ("common.any", "Any", "不限"),
+    ("common.yes", "Yes", "是"),
+    ("common.no", "No", "否"),
+    ("common.apply", "Apply", "应用"),
+    ("common.reset", "Clear filters", "清除筛选"),
+    ("common.previous", "Previous", "上一页"),
+    ("common.next", "Next", "下一页"),
+    ("common.page", "Page", "第"),
+    ("common.page_of", "of", "页，共"),
+    ("common.pages", "", "页"),
+    ("common.pagination", "Pages", "分页"),
+    ("common.results", "results", "条结果"),
+    ("common.as_of", "As of", "截至"),
+    ("common.today", "Today", "今天"),
+    ("common.mentions", "Mentions", "提及"),
+    ("common.documents", "Documents", "文件"),
+    ("common.threads", "Commitments", "承诺"),
+    ("common.year", "Year", "年份"),
+    ("common.count", "Count", "数量"),
+    ("common.topic", "Topic", "领域"),
+    ("common.parties", "Parties", "相关方"),
+    ("common.party", "Party", "相关方"),
+    ("common.status", "Status", "状态"),
+    ("common.deadline", "Deadline", "期限"),
+    ("common.target", "Target", "目标"),
+    ("common.first_stated", "First stated", "首次提出"),
+    ("common.last_mentioned", "Last mentioned", "最近提及"),
+    ("common.title", "Commitment", "承诺"),
+    ("common.relation", "Relation", "关系"),
+    ("common.score", "Score", "得分"),
+    ("common.evidence", "Evidence", "依据"),
+    ("common.date", "Date", "日期"),
+    ("common.document", "Document", "文件"),
+    ("common.paragraph", "paragraph", "段"),
+    ("common.both_parties", "both parties", "双方"),
+    ("common.days_overdue", "days overdue", "天逾期"),
+    ("common.days_left", "days left", "天后到期"),
+    // Statuses (from what the documents say; analysts' follow-ups come later).
+    ("status.fulfilled", "Fulfilled", "已履行"),
+    ("status.in_progress", "In progress", "推进中"),
+    ("status.overdue", "Overdue", "已逾期"),
+    ("status.open", "Open", "未到期"),
+    (
+        "status.fulfilled.help",
+        "A later document reports it done.",
+        "后续文件报告已完成。",
+    ),
+    (
+        "status.in_progress.help",
+        "A later document reports a step towards it.",
+        "后续文件报告了进展。",
+    ),
+    (
+        "status.overdue.help",
+        "Its deadline has passed and no document reports it done.",
+        "期限已过，尚无文件报告完成。",
+    ),
+    (
+        "status.open.help",
+        "Stated; not yet due, or without a deadline.",
+        "已提出，尚未到期或无期限。",
+    ),
+    // Relations of mentions.
+    ("relation.origin", "Origin", "首次提出"),
+    ("relation.reaffirms", "Reaffirms", "重申"),
+    ("relation.advances", "Advances", "推进"),
+    ("relation.fulfils", "Fulfils", "履行"),
+    ("relation.revises", "Revises", "修订"),
+    ("relation.refers", "Refers", "提及"),
+    // Kinds of units.
+    ("kind.commitment", "Commitment", "承诺"),
+    ("kind.reaffirmation", "Reaffirmation", "重申"),
+    ("kind.support", "Support", "支持"),
+    ("kind.assessment", "Assessment", "评价"),
+    ("kind.reported_fact", "Reported fact", "事实"),
+    ("kind.background", "Background", "背景"),
+    // Dashboard.
+    ("dashboard.title", "Overview", "概览"),
+    ("dashboard.by_topic", "Commitments by topic", "按领域统计"),
+    ("dashboard.by_status", "Commitments by status", "按状态统计"),
+    ("dashboard.overdue", "Overdue commitments", "逾期承诺"),
+    ("dashboard.upcoming", "Upcoming deadlines", "即将到期"),
+    ("dashboard.recent", "Recently active", "最近活跃"),
+    ("dashboard.coverage", "Documents by year", "各年份文件数"),
+    ("dashboard.total", "commitments tracked", "项承诺在追踪"),
+    (
+        "dashboard.empty",
+        "No commitments yet: ingest documents with `pledgeline ingest`.",
+        "尚无承诺：请用 `pledgeline ingest` 导入文件。",
+    ),
+    ("dashboard.see_all", "See all", "查看全部"),
+    (
+        "dashboard.as_of_label",
+        "Show the state as of",
+        "查看截至某日的状态",
+    ),
+    // Threads list.
+    ("threads.title", "Commitments", "承诺"),
+    ("threads.filters", "Filters", "筛选"),
+    ("threads.text", "Words", "关键词"),
+    ("threads.from_year", "From year", "起始年份"),
+    ("threads.to_year", "To year", "截止年份"),
+    ("threads.has_deadline", "Has a deadline", "有期限"),
+    ("threads.sort", "Sort by", "排序"),
+    ("threads.sort.last", "Last mentioned", "最近提及"),
+    ("threads.sort.first", "First stated", "首次提出"),
+    ("threads.sort.deadline", "Deadline", "期限"),
+    ("threads.sort.mentions", "Number of mentions", "提及次数"),
+    (
+        "threads.none",
+        "No commitment matches these filters.",
+        "没有符合筛选条件的承诺。",
+    ),
+    ("threads.found", "commitments found", "项承诺"),
+    // One thread.
+    ("thread.timeline", "Timeline", "时间线"),
+    (
+        "thread.timeline.help",
+        "One mark per mention at its document's date; the dashed line is the deadline, the solid line today.",
+        "每个标记代表一次提及（按文件日期）；虚线为期限，实线为今天。",
+    ),
+    ("thread.mentions", "Mentions, in order", "历次提及"),
+    ("thread.follow_ups", "Follow-ups", "跟进记录"),
+    (
+        "thread.follow_ups.none",
+        "No follow-ups yet.",
+        "尚无跟进记录。",
+    ),
+    ("thread.same_target", "same target", "相同目标"),
+    (
+        "thread.same_metric",
+        "same measure, different amount or deadline",
+        "相同指标，数额或期限不同",
+    ),
+    ("thread.shared_keys", "shared names", "共同名称"),
+    ("thread.shared_words", "shared words", "共同词语"),
+    ("thread.shared_fields", "shared fields", "共同领域"),
+    ("thread.same_topic", "same topic", "同一领域"),
+    ("thread.similarity", "similarity", "相似度"),
+    (
+        "thread.linked_from",
+        "linked to an earlier mention",
+        "关联至前次提及",
+    ),
+    ("thread.by", "by", "至"),
+    (
+        "thread.open_document",
+        "Open the paragraph in the document",
+        "打开文件中的该段",
+    ),
+    ("thread.overdue_span", "overdue", "逾期"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(
+            url_encode("/threads?topic=trade&q=双边"),
+            "%2Fthreads%3Ftopic%3Dtrade%26q%3D%E5%8F%8C%E8%BE%B9"
+        );
+    }
+
+    #[test]
+    fn accept_language_picks_our_best_language() {
+        assert_eq!(
+            from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            from_accept_language("en-GB,en;q=0.9,zh;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            from_accept_language("fr;q=1, zh-TW;q=0.5, en;q=0.4"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(from_accept_language("de, fr"), None);
+        assert_eq!(from_accept_language("zh;q=0, en;q=0.1"), Some(Lang::En));
+    }
+
+    #[test]
+    fn every_key_is_unique_and_has_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, en, zh) in TABLE {
+            assert!(seen.insert(key), "{key} twice");
+            assert!(!zh.is_empty(), "{key} has no Chinese");
+            // A few English labels are empty on purpose (word order differs).
+            assert!(
+                !en.is_empty() || *key == "common.pages",
+                "{key} has no English"
+            );
+        }
+    }
+
+    #[test]
+    fn every_status_relation_and_order_has_labels() {
+        use crate::link::Relation;
+        use crate::link::status::Status;
+        use crate::store::browse::ThreadOrder;
+        let mut keys: Vec<String> = Vec::new();
+        for s in Status::ALL {
+            keys.push(format!("status.{s}"));
+            keys.push(format!("status.{s}.help"));
+        }
+        keys.extend(Relation::ALL.iter().map(|r| format!("relation.{r}")));
+        keys.extend(
+            ThreadOrder::ALL
+                .iter()
+                .map(|o| format!("threads.sort.{}", o.as_str())),
+        );
+        for key in keys {
+            assert!(LABELS.contains_key(key.as_str()), "{key}");
+        }
+    }
+
+    /// Every `ui.t("…")` in the templates names a label of the table.
+    #[test]
+    fn every_label_the_templates_use_exists() {
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, m) in text.match_indices("ui.t(\"") {
+                    let rest = &text[i + m.len()..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    if !LABELS.contains_key(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "labels missing: {missing:?}");
+    }
+}
