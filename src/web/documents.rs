@@ -98,6 +98,7 @@ impl BlockView {
         blocks: Vec<StoredBlock>,
         body: &str,
         units: &[StoredCommitment],
+        threads: &std::collections::HashMap<i64, (i64, String)>,
         lex: &Lexicon,
     ) -> Vec<BlockView> {
         let body: Vec<char> = body.chars().collect();
@@ -118,7 +119,9 @@ impl BlockView {
                     .iter()
                     .map(|u| {
                         unit_number += 1;
-                        UnitNote::new(lex, u, unit_number)
+                        let mut note = UnitNote::new(lex, u, unit_number);
+                        note.thread = threads.get(&u.id.0).cloned();
+                        note
                     })
                     .collect();
                 let pairs: Vec<(&StoredCommitment, &UnitNote)> =
@@ -235,7 +238,18 @@ pub async fn show(
     let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
     let units = commitments::for_document(&mut conn, id).await?;
     let lex = state.extractor.lexicon();
-    let blocks = BlockView::build(docs::blocks(&mut conn, id).await?, &doc.body, &units, lex);
+    let threads = crate::store::browse::threads_of_document(&mut conn, id.0)
+        .await?
+        .into_iter()
+        .map(|(unit, thread, title)| (unit, (thread, title)))
+        .collect();
+    let blocks = BlockView::build(
+        docs::blocks(&mut conn, id).await?,
+        &doc.body,
+        &units,
+        &threads,
+        lex,
+    );
     let sentence_count = docs::sentence_count(&mut conn, id).await?;
     let parties = commitments::document_parties(&mut conn, id)
         .await?

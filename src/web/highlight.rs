@@ -17,6 +17,8 @@ pub enum Piece {
         text: String,
         /// Short summary shown on hover and focus.
         summary: String,
+        /// The thread it belongs to: id and title.
+        thread: Option<(i64, String)>,
     },
 }
 
@@ -38,6 +40,8 @@ pub struct UnitNote {
     pub keywords: String,
     pub truncated: bool,
     pub inherited: bool,
+    /// The thread the unit belongs to: its id and title.
+    pub thread: Option<(i64, String)>,
 }
 
 /// English and Chinese labels of a kind.
@@ -172,6 +176,7 @@ impl UnitNote {
             keywords: c.keywords.join("、"),
             truncated: a.truncated,
             inherited: a.actors_inherited,
+            thread: None,
         }
     }
 
@@ -198,6 +203,9 @@ impl UnitNote {
         }
         if let Some(t) = self.timing.first() {
             s.push_str(&format!(" · {t}"));
+        }
+        if let Some((_, title)) = &self.thread {
+            s.push_str(&format!(" · → {title}"));
         }
         s
     }
@@ -239,6 +247,7 @@ pub fn pieces(
                     kind: c.kind,
                     text,
                     summary: note.summary(),
+                    thread: note.thread.clone(),
                 });
             }
             None => {

@@ -433,6 +433,8 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "打开文件中的该段",
     ),
     ("thread.overdue_span", "overdue", "逾期"),
+    // Documents.
+    ("document.thread", "Commitment thread", "所属承诺"),
 ];
 
 #[cfg(test)]

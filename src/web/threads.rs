@@ -628,6 +628,14 @@ pub async fn show(
         .await?
         .ok_or(WebError::NotFound)?;
     let mentions: Vec<MentionView> = browse::mentions(&mut conn, thread.id).await?;
+    // The origin has no link of its own: it shows every word that linked a later mention.
+    let mut all_words: Vec<String> = mentions
+        .iter()
+        .filter_map(|m| m.evidence.as_ref())
+        .flat_map(link_words)
+        .collect();
+    all_words.sort();
+    all_words.dedup();
     let items: Vec<MentionItem> = mentions
         .iter()
         .map(|m| MentionItem {
@@ -642,7 +650,9 @@ pub async fn show(
             },
             pieces: highlight(
                 &m.text,
-                &m.evidence.as_ref().map(link_words).unwrap_or_default(),
+                &m.evidence
+                    .as_ref()
+                    .map_or_else(|| all_words.clone(), link_words),
             ),
             score: m.score,
             evidence: m

@@ -229,6 +229,13 @@ async fn a_thread_page_draws_its_timeline_and_quotes_each_mention_with_its_evide
         doc.contains(&format!("id=\"{anchor}\"")),
         "{anchor} is on the document page"
     );
+    // …and the document's unit links back to the thread, titled.
+    assert!(
+        doc.contains(&format!(
+            r#"class="thread-link" href="/threads/{trade}" title=""#
+        )),
+        "the unit links to its thread"
+    );
 
     // As of 2013 it is not overdue yet: no overdue span.
     let (_, early) = app
