@@ -42,7 +42,7 @@ use crate::ingest::{Block, Metadata, PartialDate, Span};
 pub use lexicon::{Lexicon, LexiconError, LexiconSource};
 
 /// Bumped whenever the extraction rules change in a way that changes results.
-pub const EXTRACTOR_VERSION: i32 = 3;
+pub const EXTRACTOR_VERSION: i32 = 4;
 
 string_enum! {
     /// What kind of statement a unit is.
@@ -263,6 +263,8 @@ pub struct Extraction {
     pub parties: Vec<String>,
     /// The body was (partly) in traditional characters.
     pub traditional: bool,
+    /// The title's search terms ([`Extractor::title_terms`]).
+    pub title_terms: String,
     pub units: Vec<Unit>,
 }
 
@@ -335,24 +337,28 @@ impl Extractor {
 
     /// Extracts every unit of a document. Deterministic: the same input gives the same output.
     pub fn extract(&self, doc: &DocumentInput<'_>) -> Extraction {
+        // Before the word table is borrowed for the body.
+        let title_terms = self.title_terms(doc.title);
         words::prepare(&self.lexicon);
         let segmented = self.segment(doc);
-        words::with_infos(|infos, sub_words| self.analyse(doc, &segmented, infos, sub_words))
+        let mut extraction =
+            words::with_infos(|infos, sub_words| self.analyse(doc, &segmented, infos, sub_words));
+        extraction.title_terms = title_terms;
+        extraction
     }
 
-    /// The words of a search query as units' search vectors hold them
-    /// ([`keywords::search_terms`]): the query simplified and cut like a document's text,
-    /// each searchable word lowercased where the lexicon says, with the dictionary words
-    /// inside it (so that 双边贸易额 can find a text cut as 双边 / 贸易额 too). In query order,
-    /// without repeats; single Chinese characters are left out when there are other words.
-    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+    /// The searchable words of a short text (a query, a title) as units' search vectors hold
+    /// them ([`keywords::search_terms`]): the text simplified and cut like a document's, each
+    /// word lowercased where the lexicon says, with the dictionary words inside it. In text
+    /// order, without repeats.
+    fn words_with_insides(&self, text: &str) -> Vec<(String, Vec<String>)> {
         words::prepare(&self.lexicon);
-        let analysis = normalize::AnalysisText::new(query, &self.simplifier);
+        let analysis = normalize::AnalysisText::new(text, &self.simplifier);
         let text: String = analysis.chars.iter().collect();
         let cut = self.jieba.cut(&text, true);
         let tokens = units::tokens(cut, &self.lexicon, &self.jieba);
         words::with_infos(|infos, sub_words| {
-            let mut terms: Vec<QueryTerm> = Vec::new();
+            let mut out: Vec<(String, Vec<String>)> = Vec::new();
             for t in &tokens {
                 if !t.has(words::flag::SEARCHABLE) {
                     continue;
@@ -363,31 +369,60 @@ impl Extractor {
                 } else {
                     raw.to_owned()
                 };
-                if word.trim().is_empty() || terms.iter().any(|q| q.word == word) {
+                if word.trim().is_empty() || out.iter().any(|(w, _)| *w == word) {
                     continue;
                 }
-                let parts = if t.has(words::flag::SUB_WORDS) {
-                    let inside: Vec<&str> = sub_words[infos[t.id as usize].sub_words as usize]
+                let inside = if t.has(words::flag::SUB_WORDS) {
+                    sub_words[infos[t.id as usize].sub_words as usize]
                         .split_whitespace()
-                        .collect();
-                    cover(&word, &inside)
+                        .map(str::to_owned)
+                        .collect()
                 } else {
                     Vec::new()
                 };
-                terms.push(QueryTerm { word, parts });
+                out.push((word, inside));
             }
-            // A single Chinese character beside other words is mostly a piece the query was
-            // cut into differently from the text (400亿 → 400 / 亿, where the text has
-            // 400 / 亿美元): requiring it would miss what the rest finds.
-            let single = |t: &QueryTerm| {
-                let mut chars = t.word.chars();
-                matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii())
-            };
-            if terms.iter().any(|t| !single(t)) {
-                terms.retain(|t| !single(t));
-            }
-            terms
+            out
         })
+    }
+
+    /// The search terms of a title, space-separated, as a unit's are: each word, then the
+    /// dictionary words inside it.
+    pub fn title_terms(&self, title: &str) -> String {
+        let mut terms: Vec<String> = Vec::new();
+        for (word, inside) in self.words_with_insides(title) {
+            terms.push(word);
+            terms.extend(inside);
+        }
+        terms.join(" ")
+    }
+
+    /// The words of a search query, as [`Self::title_terms`] cuts a text, each with the
+    /// fewest dictionary words that make it up (so that 双边贸易额 can find a text cut as
+    /// 双边 / 贸易额 too). Single Chinese characters are left out when there are other words.
+    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+        let mut terms: Vec<QueryTerm> = self
+            .words_with_insides(query)
+            .into_iter()
+            .map(|(word, inside)| {
+                let inside: Vec<&str> = inside.iter().map(String::as_str).collect();
+                QueryTerm {
+                    parts: cover(&word, &inside),
+                    word,
+                }
+            })
+            .collect();
+        // A single Chinese character beside other words is mostly a piece the query was cut
+        // into differently from the text (400亿 → 400 / 亿, where the text has 400 / 亿美元):
+        // requiring it would miss what the rest finds.
+        let single = |t: &QueryTerm| {
+            let mut chars = t.word.chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii())
+        };
+        if terms.iter().any(|t| !single(t)) {
+            terms.retain(|t| !single(t));
+        }
+        terms
     }
 
     /// Normalisation, sentences and tokens of one document.
@@ -441,6 +476,7 @@ impl Extractor {
                 .map(|&i| self.lexicon.parties[i].code.clone())
                 .collect(),
             traditional: seg.analysis.converted,
+            title_terms: String::new(),
             units: builder.units,
         }
     }

@@ -215,18 +215,20 @@ pub async fn store_extraction(
     .rows_affected();
     sqlx::query!(
         r#"
-        INSERT INTO document_extractions (document_id, extractor, parties, traditional, unit_count)
-        VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO document_extractions (document_id, extractor, parties, traditional, unit_count,
+                                          title_search)
+        VALUES ($1, $2, $3, $4, $5, $6::text::tsvector)
         ON CONFLICT (document_id) DO UPDATE SET
             extractor = EXCLUDED.extractor, parties = EXCLUDED.parties,
             traditional = EXCLUDED.traditional, unit_count = EXCLUDED.unit_count,
-            extracted_at = now()
+            title_search = EXCLUDED.title_search, extracted_at = now()
         "#,
         document.0,
         extractor,
         &extraction.parties,
         extraction.traditional,
-        rows.len() as i32
+        rows.len() as i32,
+        tsvector_literal(extraction.title_terms.split(' '))
     )
     .execute(&mut *tx)
     .await?;

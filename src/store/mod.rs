@@ -5,6 +5,7 @@ pub mod browse;
 pub mod commitments;
 pub mod documents;
 pub mod links;
+pub mod search;
 pub mod threads;
 
 pub use commitments::CommitmentId;

@@ -433,6 +433,38 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "打开文件中的该段",
     ),
     ("thread.overdue_span", "overdue", "逾期"),
+    // Search.
+    ("search.title", "Search", "搜索"),
+    (
+        "search.label",
+        "Words to find, in Chinese (or English names)",
+        "要查找的词语",
+    ),
+    (
+        "search.help",
+        "Type one or more words, such as 双边贸易 or 上海合作组织; every word must appear. Two-character words work, and traditional characters are read as simplified.",
+        "输入一个或多个词语，例如“双边贸易”或“上海合作组织”；所有词语都须出现。可搜索两字词，繁体字按简体处理。",
+    ),
+    (
+        "search.nothing",
+        "There is nothing to search for in that query (only punctuation or spaces).",
+        "查询中没有可搜索的词语（只有标点或空格）。",
+    ),
+    (
+        "search.cut_short",
+        "The query was long; only its first 200 characters were searched.",
+        "查询过长，只搜索了前200个字符。",
+    ),
+    ("search.words", "Searched for", "搜索词"),
+    ("search.more_than", "more than", "超过"),
+    ("search.statements", "statements", "条表述"),
+    ("search.statements_heading", "Statements", "表述"),
+    ("search.in_title", "in the title", "标题匹配"),
+    (
+        "search.none",
+        "Nothing matches all these words.",
+        "没有同时包含这些词语的结果。",
+    ),
     // Documents.
     ("document.thread", "Commitment thread", "所属承诺"),
 ];

@@ -7,6 +7,7 @@ pub mod error;
 mod health;
 mod highlight;
 pub mod i18n;
+mod search;
 pub mod svg;
 pub mod threads;
 
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(dashboard::index))
         .route("/threads", read().to(threads::index))
         .route("/threads/{id}", read().to(threads::show))
+        .route("/search", read().to(search::index))
         .route("/lang/{code}", read().to(i18n::switch))
         .route("/documents", read().to(documents::index))
         .route("/documents/{id}", read().to(documents::show))

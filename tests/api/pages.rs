@@ -355,3 +355,63 @@ async fn document_text_is_escaped_on_every_page() {
     }
     assert!(saw_escaped, "the text is shown, escaped");
 }
+
+#[tokio::test]
+async fn search_finds_statements_and_documents_and_never_fails() {
+    let app = demo_app().await;
+    let (status, empty) = app.page("/search").await;
+    assert_eq!(status, 200);
+    assert!(
+        empty.contains("Type one or more words"),
+        "an empty query gets help"
+    );
+
+    // A two-character word: statements with it highlighted, and both documents.
+    let (status, two) = app.page("/search?q=%E5%8F%8C%E8%BE%B9").await;
+    assert_eq!(status, 200);
+    assert!(two.contains("<mark>双边</mark>"));
+    assert!(two.contains(crate::helpers::TITLE_2011) && two.contains(crate::helpers::TITLE_2012));
+    // Several words, all required; the trade target is found and linked to its thread.
+    let trade = trade_thread(&app).await;
+    let (_, several) = app
+        .page("/search?q=%E5%8F%8C%E8%BE%B9%E8%B4%B8%E6%98%93%E9%A2%9D%20400%E4%BA%BF%E7%BE%8E%E5%85%83")
+        .await;
+    assert!(
+        several.contains("<mark>双边贸易额</mark>"),
+        "multi-word query"
+    );
+    assert!(several.contains(&format!("href=\"/threads/{trade}\"")));
+    let hits = |body: &str| body.matches("<p class=\"hit-text\"").count();
+    assert!(hits(&several) < hits(&two), "more words, fewer statements");
+    // A title: the 2012 communiqué's (中哈总理第一次定期会晤联合公报).
+    let (_, title) = app
+        .page("/search?q=%E5%AE%9A%E6%9C%9F%E4%BC%9A%E6%99%A4%E8%81%94%E5%90%88%E5%85%AC%E6%8A%A5")
+        .await;
+    assert!(title.contains("in the title"), "found by its title");
+
+    // Absurd queries: a helpful page, never an error.
+    let long = "%E5%8F%8C".repeat(3000);
+    for (q, says) in [
+        ("%EF%BC%8C%E3%80%82%20%20", "nothing to search for"),
+        ("%E4%BC%81%E9%B9%85%E9%A4%90%E5%8E%85", "Nothing matches"),
+        ("'%20OR%201%3D1%20--%20%5C%22", ""),
+        ("%26%7C%21%3A*()", ""),
+        (long.as_str(), "only its first 200 characters"),
+    ] {
+        let (status, body) = app.page(&format!("/search?q={q}&page=abc")).await;
+        assert_eq!(status, 200, "{q}");
+        assert!(body.contains(says), "{q}: {says}");
+    }
+    // The interface in Chinese.
+    let zh = app
+        .client
+        .get(format!("{}/search", app.address))
+        .header("Cookie", "lang=zh")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(zh.contains("输入一个或多个词语"));
+}
