@@ -371,3 +371,46 @@ pub async fn threads_of_document(
     .map(|r| (r.commitment_id, r.id, r.title))
     .collect())
 }
+
+/// A thread's mentions in one month: the relation of the first of them, and how many.
+#[derive(Debug, Clone)]
+pub struct MonthMarks {
+    pub thread: i64,
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub relation: Relation,
+    pub mentions: i64,
+}
+
+/// The dated mentions of some threads, a mark per thread and month (so that a thread restated
+/// in thousands of articles still draws as a line of a few hundred marks).
+pub async fn mention_months(
+    conn: &mut PgConnection,
+    threads: &[i64],
+) -> Result<Vec<MonthMarks>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT m.thread_id,
+               date_trunc('month', coalesce(d.signed_on, d.published_on))::date AS "month!",
+               (array_agg(m.relation ORDER BY m.position))[1] AS "relation!",
+               count(*) AS "mentions!"
+        FROM thread_mentions m JOIN documents d ON d.id = m.document_id
+        WHERE m.thread_id = ANY($1) AND coalesce(d.signed_on, d.published_on) IS NOT NULL
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        "#,
+        threads
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MonthMarks {
+                thread: r.thread_id,
+                month: r.month,
+                relation: r.relation.parse()?,
+                mentions: r.mentions,
+            })
+        })
+        .collect()
+}

@@ -433,6 +433,13 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "打开文件中的该段",
     ),
     ("thread.overdue_span", "overdue", "逾期"),
+    // Global timeline.
+    ("timeline.title", "Timeline of commitments", "承诺时间线"),
+    (
+        "timeline.help",
+        "Each row is a commitment, in its topic's lane; its marks are the months it was mentioned, joined by a line. Select a row to open it.",
+        "每行是一项承诺，按领域分道；标记为被提及的月份，以线相连。点击一行可打开该承诺。",
+    ),
     // Search.
     ("search.title", "Search", "搜索"),
     (

@@ -10,6 +10,7 @@ pub mod i18n;
 mod search;
 pub mod svg;
 pub mod threads;
+mod timeline;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, guard, web};
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(dashboard::index))
         .route("/threads", read().to(threads::index))
         .route("/threads/{id}", read().to(threads::show))
+        .route("/timeline", read().to(timeline::index))
         .route("/search", read().to(search::index))
         .route("/lang/{code}", read().to(i18n::switch))
         .route("/documents", read().to(documents::index))

@@ -67,7 +67,14 @@ pub struct Point {
 /// square, a reference a small circle. Shapes differ as well as colours, so that the
 /// timeline reads without colour.
 pub fn shape(relation: Relation, x: f64, y: f64) -> String {
+    scaled_shape(relation, x, y, 1.0)
+}
+
+/// [`shape`] at `scale` times its size.
+pub fn scaled_shape(relation: Relation, x: f64, y: f64, scale: f64) -> String {
+    let k = scale;
     let circle = |r: f64| {
+        let r = r * k;
         format!(
             "M{:.1} {y:.1}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0Z",
             x - r,
@@ -81,24 +88,29 @@ pub fn shape(relation: Relation, x: f64, y: f64) -> String {
         Relation::Advances => format!(
             "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
             x,
-            y - 7.5,
-            x + 7.5,
-            y + 6.0,
-            x - 7.5,
-            y + 6.0
+            y - 7.5 * k,
+            x + 7.5 * k,
+            y + 6.0 * k,
+            x - 7.5 * k,
+            y + 6.0 * k
         ),
         Relation::Fulfils => format!(
             "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
             x,
-            y - 8.0,
-            x + 8.0,
+            y - 8.0 * k,
+            x + 8.0 * k,
             y,
             x,
-            y + 8.0,
-            x - 8.0,
+            y + 8.0 * k,
+            x - 8.0 * k,
             y
         ),
-        Relation::Revises => format!("M{:.1} {:.1}h12v12h-12Z", x - 6.0, y - 6.0),
+        Relation::Revises => format!(
+            "M{:.1} {:.1}h{s:.1}v{s:.1}h-{s:.1}Z",
+            x - 6.0 * k,
+            y - 6.0 * k,
+            s = 12.0 * k
+        ),
     }
 }
 
@@ -120,31 +132,9 @@ pub fn layout(
     dates.push(as_of.0);
     let first = dates.iter().min().copied().unwrap_or(as_of.0);
     let last = dates.iter().max().copied().unwrap_or(as_of.0);
-    // Whole years, with one to spare on each side when the span is short.
-    let start = NaiveDate::from_ymd_opt(first.year(), 1, 1).unwrap_or(first);
-    let mut end_year = last.year() + 1;
-    if end_year - start.year() < 2 {
-        end_year += 1;
-    }
-    let end = NaiveDate::from_ymd_opt(end_year, 1, 1).unwrap_or(last);
-    let days = (end - start).num_days().max(1) as f64;
-    let x = |d: NaiveDate| LEFT + (d - start).num_days() as f64 / days * (WIDTH - LEFT - RIGHT);
-
-    let years = end_year - start.year();
-    let step = match years {
-        0..=12 => 1,
-        13..=30 => 2,
-        31..=60 => 5,
-        _ => 10,
-    };
-    let ticks = (start.year()..=end_year)
-        .filter(|y| (y - start.year()) % step == 0)
-        .filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1))
-        .map(|d| Tick {
-            x: x(d),
-            label: d.year().to_string(),
-        })
-        .collect();
+    let years = Years::new(first, last, LEFT, WIDTH - RIGHT);
+    let x = |d: NaiveDate| years.x(d);
+    let ticks = years.ticks();
 
     let mut marks: Vec<Mark> = Vec::with_capacity(points.len());
     for p in points {
@@ -184,6 +174,175 @@ pub fn layout(
     }
 }
 
+/// The whole years from the year of `first` to the year after `last`, mapped onto
+/// `left..right`: the x of a date, and a tick per year (or per 2, 5, 10 years when many).
+struct Years {
+    start: NaiveDate,
+    days: f64,
+    left: f64,
+    right: f64,
+    end_year: i32,
+}
+
+impl Years {
+    fn new(first: NaiveDate, last: NaiveDate, left: f64, right: f64) -> Years {
+        let start = NaiveDate::from_ymd_opt(first.year(), 1, 1).unwrap_or(first);
+        let mut end_year = last.year() + 1;
+        if end_year - start.year() < 2 {
+            end_year += 1;
+        }
+        let end = NaiveDate::from_ymd_opt(end_year, 1, 1).unwrap_or(last);
+        Years {
+            start,
+            days: (end - start).num_days().max(1) as f64,
+            left,
+            right,
+            end_year,
+        }
+    }
+
+    fn x(&self, d: NaiveDate) -> f64 {
+        self.left + (d - self.start).num_days() as f64 / self.days * (self.right - self.left)
+    }
+
+    fn ticks(&self) -> Vec<Tick> {
+        let step = match self.end_year - self.start.year() {
+            0..=12 => 1,
+            13..=30 => 2,
+            31..=60 => 5,
+            _ => 10,
+        };
+        (self.start.year()..=self.end_year)
+            .filter(|y| (y - self.start.year()) % step == 0)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .map(|d| Tick {
+                x: self.x(d),
+                label: d.year().to_string(),
+            })
+            .collect()
+    }
+}
+
+/// A thread on the global timeline: its marks (date, relation, mentions that month).
+pub struct ThreadInput {
+    pub href: String,
+    pub title: String,
+    pub marks: Vec<(NaiveDate, Relation, i64)>,
+}
+
+/// A topic's lane of threads.
+pub struct LaneInput {
+    pub label: String,
+    pub href: String,
+    pub threads: Vec<ThreadInput>,
+}
+
+pub struct Lane {
+    pub y: f64,
+    pub height: f64,
+    pub label: String,
+    pub href: String,
+    /// Where its label is written.
+    pub label_y: f64,
+}
+
+pub struct ThreadLine {
+    pub href: String,
+    pub title: String,
+    /// `x,y x,y …` for a polyline joining its marks.
+    pub points: String,
+    pub marks: Vec<Mark>,
+}
+
+pub struct Overview {
+    pub width: f64,
+    pub height: f64,
+    pub plot_left: f64,
+    pub lanes: Vec<Lane>,
+    pub threads: Vec<ThreadLine>,
+    pub ticks: Vec<Tick>,
+    pub as_of: Option<Line>,
+    /// The y of the year axis at the top.
+    pub axis_y: f64,
+}
+
+/// Width of the lane labels on the global timeline.
+const LANE_LABEL: f64 = 170.0;
+/// Height of one thread's row within its lane.
+const ROW: f64 = 14.0;
+const LANE_PAD: f64 = 8.0;
+const TOP: f64 = 30.0;
+
+/// Lays out the global timeline: a lane per topic, a row per thread within it, its marks
+/// joined by a line, years across; the as-of line when it falls within the years shown.
+pub fn overview(lanes: &[LaneInput], as_of: (NaiveDate, String)) -> Overview {
+    let dates: Vec<NaiveDate> = lanes
+        .iter()
+        .flat_map(|l| &l.threads)
+        .flat_map(|t| t.marks.iter().map(|m| m.0))
+        .collect();
+    let first = dates.iter().min().copied().unwrap_or(as_of.0);
+    let last = dates.iter().max().copied().unwrap_or(as_of.0);
+    let years = Years::new(first, last, LANE_LABEL + 12.0, WIDTH - 16.0);
+    let mut y = TOP + 8.0;
+    let mut out_lanes = Vec::new();
+    let mut out_threads = Vec::new();
+    for lane in lanes {
+        let height = lane.threads.len().max(1) as f64 * ROW + 2.0 * LANE_PAD;
+        out_lanes.push(Lane {
+            y,
+            height,
+            label: lane.label.clone(),
+            href: lane.href.clone(),
+            label_y: y + LANE_PAD + 10.0,
+        });
+        for (k, t) in lane.threads.iter().enumerate() {
+            let ty = y + LANE_PAD + ROW * (k as f64 + 0.5);
+            let marks: Vec<Mark> = t
+                .marks
+                .iter()
+                .map(|&(date, relation, n)| {
+                    let x = years.x(date);
+                    Mark {
+                        x,
+                        y: ty,
+                        relation,
+                        href: t.href.clone(),
+                        label: format!("{} · {n}", date.format("%Y-%m")),
+                        path: scaled_shape(relation, x, ty, 0.55),
+                    }
+                })
+                .collect();
+            out_threads.push(ThreadLine {
+                href: t.href.clone(),
+                title: t.title.clone(),
+                points: marks
+                    .iter()
+                    .map(|m| format!("{:.1},{:.1}", m.x, m.y))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                marks,
+            });
+        }
+        y += height;
+    }
+    let within = as_of.0 >= years.start
+        && NaiveDate::from_ymd_opt(years.end_year, 1, 1).is_some_and(|end| as_of.0 < end);
+    Overview {
+        width: WIDTH,
+        height: y + 8.0,
+        plot_left: LANE_LABEL + 12.0,
+        lanes: out_lanes,
+        threads: out_threads,
+        ticks: years.ticks(),
+        as_of: within.then(|| Line {
+            x: years.x(as_of.0),
+            label: as_of.1,
+        }),
+        axis_y: TOP,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +358,50 @@ mod tests {
             href: "#m0".into(),
             label: date.into(),
         }
+    }
+
+    #[test]
+    fn the_global_timeline_gives_each_thread_a_row_in_its_topic_lane() {
+        let thread = |dates: &[&str]| ThreadInput {
+            href: "/threads/1".into(),
+            title: "t".into(),
+            marks: dates
+                .iter()
+                .map(|x| (d(x), Relation::Reaffirms, 1))
+                .collect(),
+        };
+        let lanes = [
+            LaneInput {
+                label: "Trade".into(),
+                href: "/timeline?topic=trade".into(),
+                threads: vec![
+                    thread(&["2011-06-13", "2012-03-31"]),
+                    thread(&["2013-01-01"]),
+                ],
+            },
+            LaneInput {
+                label: "Energy".into(),
+                href: "/timeline?topic=energy".into(),
+                threads: vec![thread(&["2014-05-01"])],
+            },
+        ];
+        let o = overview(&lanes, (d("2013-06-01"), "today".into()));
+        assert_eq!(o.lanes.len(), 2);
+        assert!(o.lanes[1].y >= o.lanes[0].y + o.lanes[0].height);
+        assert_eq!(o.threads.len(), 3);
+        assert_eq!(
+            o.threads[0].points.split(' ').count(),
+            2,
+            "a line joins its marks"
+        );
+        assert!(
+            o.threads[0].marks[0].y < o.threads[1].marks[0].y,
+            "a row per thread"
+        );
+        assert!(o.threads[2].marks[0].y > o.lanes[1].y, "in its own lane");
+        assert!(o.as_of.is_some(), "2013 is within 2011–2015");
+        let later = overview(&lanes, (d("2030-01-01"), "today".into()));
+        assert!(later.as_of.is_none(), "beyond the years shown");
     }
 
     #[test]

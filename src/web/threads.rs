@@ -151,6 +151,11 @@ impl ListParams {
 
     /// This list's address with another page number (every filter kept; defaults left out).
     pub fn href(&self, page: u32) -> String {
+        self.href_at("/threads", page)
+    }
+
+    /// The same filters on another page of the site (`/timeline`).
+    pub fn href_at(&self, base: &str, page: u32) -> String {
         let f = &self.filter;
         let mut parts: Vec<(&str, String)> = Vec::new();
         if let Some(t) = &f.topic {
@@ -192,9 +197,9 @@ impl ListParams {
             .map(|(k, v)| format!("{k}={}", url_encode(&v)))
             .collect();
         if query.is_empty() {
-            "/threads".into()
+            base.into()
         } else {
-            format!("/threads?{}", query.join("&"))
+            format!("{base}?{}", query.join("&"))
         }
     }
 
@@ -214,13 +219,18 @@ pub struct Pages {
 
 impl Pages {
     fn new(params: &ListParams, total: i64) -> Pages {
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+        Pages::at(params, total, "/threads", PAGE_SIZE)
+    }
+
+    /// Page links of `base` (`/threads`, `/timeline`) showing `size` threads a page.
+    pub fn at(params: &ListParams, total: i64, base: &str, size: i64) -> Pages {
+        let pages = ((total + size - 1) / size).max(1) as u32;
         let page = params.page;
         Pages {
             page,
             pages,
-            prev: (page > 1).then(|| params.href((page - 1).min(pages))),
-            next: (page < pages).then(|| params.href(page + 1)),
+            prev: (page > 1).then(|| params.href_at(base, (page - 1).min(pages))),
+            next: (page < pages).then(|| params.href_at(base, page + 1)),
         }
     }
 

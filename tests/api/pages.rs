@@ -415,3 +415,39 @@ async fn search_finds_statements_and_documents_and_never_fails() {
         .unwrap();
     assert!(zh.contains("输入一个或多个词语"));
 }
+
+#[tokio::test]
+async fn the_global_timeline_draws_every_thread_in_its_topic_lane() {
+    let app = demo_app().await;
+    let trade = trade_thread(&app).await;
+    let (status, body) = app.page("/timeline").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<svg class=\"overview-svg\""));
+    let (_, list) = app.page("/threads").await;
+    let marker = "role=\"status\"><strong>";
+    let at = list.find(marker).expect("the list's count") + marker.len();
+    let total: usize = list[at..at + list[at..].find('<').unwrap()]
+        .parse()
+        .unwrap();
+    assert!(total > 50, "more than a page of the list");
+    let rows = body.matches("class=\"thread-row\"").count();
+    assert_eq!(rows, total.min(100), "a row per thread");
+    assert!(body.contains(&format!(
+        "<a href=\"/threads/{trade}\" class=\"thread-row\""
+    )));
+    assert!(
+        body.contains("class=\"thread-line\" points=\""),
+        "marks joined by a line"
+    );
+    assert!(body.contains(">Trade</text>") && body.contains(">Political</text>"));
+    // A lane's label narrows the timeline to its topic.
+    assert!(body.contains("href=\"/timeline?topic=trade\""));
+    let (_, trade_only) = app.page("/timeline?topic=trade").await;
+    assert!(trade_only.contains(">Trade</text>") && !trade_only.contains(">Political</text>"));
+    // Past the last page: no rows, and the way back.
+    let (status, past) = app.page("/timeline?page=5").await;
+    assert_eq!(status, 200);
+    assert!(past.contains("rel=\"prev\" href=\"/timeline"));
+    let (status, _) = app.page("/timeline?from=abc").await;
+    assert_eq!(status, 400);
+}

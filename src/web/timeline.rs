@@ -1,0 +1,97 @@
+//! `/timeline`: every thread across the years, in topic swimlanes, each a row of marks joined
+//! by a line; the same filters as the threads list, 100 threads a page.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::i18n::{Ui, url_encode};
+use super::svg::{self, LaneInput, Overview, ThreadInput};
+use super::threads::{ListParams, ListQuery, Pages};
+use super::{AppState, WebError, render};
+use crate::store::StoreError;
+use crate::store::browse::{self, ThreadOrder};
+
+/// Threads drawn on one page: beyond this the page is paginated, so that rows stay readable.
+pub const PAGE_SIZE: i64 = 100;
+
+#[derive(Template)]
+#[template(path = "timeline/index.html")]
+struct TimelinePage {
+    ui: Ui,
+    params: ListParams,
+    overview: Overview,
+    total: i64,
+    pages: Pages,
+}
+
+pub async fn index(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, WebError> {
+    let ui = Ui::new(&req, state.extractor.lexicon());
+    let mut params = ListParams::parse(&query, &state)?;
+    // Lanes read in order of first statement, whatever the list's order.
+    params.order = ThreadOrder::FirstStated;
+    let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
+    let offset = i64::from(params.page - 1) * PAGE_SIZE;
+    let (threads, total) = browse::list_threads(
+        &mut conn,
+        &params.filter,
+        params.order,
+        params.as_of,
+        PAGE_SIZE,
+        offset,
+    )
+    .await?;
+    let ids: Vec<i64> = threads.iter().map(|t| t.id).collect();
+    let mut marks: HashMap<i64, Vec<_>> = HashMap::new();
+    for m in browse::mention_months(&mut conn, &ids).await? {
+        marks
+            .entry(m.thread)
+            .or_default()
+            .push((m.month, m.relation, m.mentions));
+    }
+    // Lanes in the lexicon's order of topics; threads within by first statement.
+    let lex = state.extractor.lexicon();
+    let mut lanes: Vec<LaneInput> = Vec::new();
+    for topic in &lex.topics {
+        let mine: Vec<ThreadInput> = threads
+            .iter()
+            .filter(|t| t.topic == topic.id)
+            .map(|t| ThreadInput {
+                href: format!("/threads/{}", t.id),
+                title: t.title.clone(),
+                marks: marks.remove(&t.id).unwrap_or_default(),
+            })
+            .collect();
+        if !mine.is_empty() {
+            let as_of = if params.as_of_given {
+                format!("&as_of={}", params.as_of)
+            } else {
+                String::new()
+            };
+            lanes.push(LaneInput {
+                label: ui.topic(&topic.id),
+                href: format!("/timeline?topic={}{as_of}", url_encode(&topic.id)),
+                threads: mine,
+            });
+        }
+    }
+    let as_of_label = if params.as_of_given {
+        format!("{} {}", ui.t("common.as_of"), params.as_of)
+    } else {
+        ui.t("common.today").to_owned()
+    };
+    let overview = svg::overview(&lanes, (params.as_of, as_of_label));
+    let pages = Pages::at(&params, total, "/timeline", PAGE_SIZE);
+    render(&TimelinePage {
+        ui,
+        params,
+        overview,
+        total,
+        pages,
+    })
+}
