@@ -239,10 +239,12 @@ pub struct MentionView {
     pub block: Option<i32>,
 }
 
-/// The mentions of a thread, in order.
+/// The mentions of a thread from position `from`, in order, at most `limit`.
 pub async fn mentions(
     conn: &mut PgConnection,
     thread: i64,
+    from: i32,
+    limit: i64,
 ) -> Result<Vec<MentionView>, StoreError> {
     let rows = sqlx::query!(
         r#"
@@ -256,10 +258,13 @@ pub async fn mentions(
         FROM thread_mentions m
         JOIN commitments c ON c.id = m.commitment_id
         JOIN documents d ON d.id = c.document_id
-        WHERE m.thread_id = $1
+        WHERE m.thread_id = $1 AND m.position >= $2
         ORDER BY m.position
+        LIMIT $3
         "#,
-        thread
+        thread,
+        from,
+        limit
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -372,13 +377,15 @@ pub async fn threads_of_document(
     .collect())
 }
 
-/// A thread's mentions in one month: the relation of the first of them, and how many.
+/// A thread's mentions in one month: the relation and position of the first of them, and
+/// how many.
 #[derive(Debug, Clone)]
 pub struct MonthMarks {
     pub thread: i64,
     /// The first day of the month.
     pub month: NaiveDate,
     pub relation: Relation,
+    pub first_position: i32,
     pub mentions: i64,
 }
 
@@ -393,6 +400,7 @@ pub async fn mention_months(
         SELECT m.thread_id,
                date_trunc('month', coalesce(d.signed_on, d.published_on))::date AS "month!",
                (array_agg(m.relation ORDER BY m.position))[1] AS "relation!",
+               min(m.position) AS "first_position!",
                count(*) AS "mentions!"
         FROM thread_mentions m JOIN documents d ON d.id = m.document_id
         WHERE m.thread_id = ANY($1) AND coalesce(d.signed_on, d.published_on) IS NOT NULL
@@ -409,6 +417,7 @@ pub async fn mention_months(
                 thread: r.thread_id,
                 month: r.month,
                 relation: r.relation.parse()?,
+                first_position: r.first_position,
                 mentions: r.mentions,
             })
         })

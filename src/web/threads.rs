@@ -606,6 +606,7 @@ struct ShowPage {
     as_of_given: bool,
     timeline: Timeline,
     mentions: Vec<MentionItem>,
+    pages: Pages,
 }
 
 impl ShowPage {
@@ -623,7 +624,12 @@ impl ShowPage {
 #[derive(Debug, Deserialize)]
 pub struct ShowQuery {
     as_of: Option<String>,
+    page: Option<String>,
 }
+
+/// Mentions listed on one page of a thread; a thread with more draws its timeline a mark per
+/// month.
+pub const MENTIONS_PAGE: i64 = 100;
 
 pub async fn show(
     req: HttpRequest,
@@ -637,7 +643,29 @@ pub async fn show(
     let thread = browse::thread(&mut conn, id.into_inner())
         .await?
         .ok_or(WebError::NotFound)?;
-    let mentions: Vec<MentionView> = browse::mentions(&mut conn, thread.id).await?;
+    let pages = ((i64::from(thread.mention_count) + MENTIONS_PAGE - 1) / MENTIONS_PAGE).max(1);
+    let page = match query
+        .page
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=pages).contains(p))
+            .ok_or_else(|| bad("page number", p))?,
+    };
+    let first = ((page - 1) * MENTIONS_PAGE) as i32;
+    let mentions: Vec<MentionView> =
+        browse::mentions(&mut conn, thread.id, first, MENTIONS_PAGE).await?;
+    let date_param = if as_of_given {
+        format!("&as_of={as_of}")
+    } else {
+        String::new()
+    };
+    let page_href = |p: i64| format!("/threads/{}?page={p}{date_param}", thread.id);
     // The origin has no link of its own: it shows every word that linked a later mention.
     let mut all_words: Vec<String> = mentions
         .iter()
@@ -672,22 +700,54 @@ pub async fn show(
                 .unwrap_or_default(),
         })
         .collect();
-    let points: Vec<svg::Point> = mentions
-        .iter()
-        .filter_map(|m| {
-            Some(svg::Point {
-                date: m.date?,
-                relation: m.relation,
-                href: format!("#m{}", m.position),
-                label: format!(
-                    "{} · {} · {}",
-                    m.date?,
-                    ui.relation(&m.relation),
-                    m.document_title
-                ),
+    let points: Vec<svg::Point> = if pages == 1 {
+        mentions
+            .iter()
+            .filter_map(|m| {
+                Some(svg::Point {
+                    date: m.date?,
+                    relation: m.relation,
+                    href: format!("#m{}", m.position),
+                    label: format!(
+                        "{} · {} · {}",
+                        m.date?,
+                        ui.relation(&m.relation),
+                        m.document_title
+                    ),
+                })
             })
-        })
-        .collect();
+            .collect()
+    } else {
+        // A mark per month, leading to the page of its first mention.
+        browse::mention_months(&mut conn, &[thread.id])
+            .await?
+            .into_iter()
+            .map(|m| {
+                let on = i64::from(m.first_position) / MENTIONS_PAGE + 1;
+                svg::Point {
+                    date: m.month,
+                    relation: m.relation,
+                    href: if on == page {
+                        format!("#m{}", m.first_position)
+                    } else {
+                        format!("{}#m{}", page_href(on), m.first_position)
+                    },
+                    label: format!(
+                        "{} · {} × {}",
+                        m.month.format("%Y-%m"),
+                        ui.relation(&m.relation),
+                        m.mentions
+                    ),
+                }
+            })
+            .collect()
+    };
+    let mention_pages = Pages {
+        page: page as u32,
+        pages: pages as u32,
+        prev: (page > 1).then(|| page_href(page - 1)),
+        next: (page < pages).then(|| page_href(page + 1)),
+    };
     let as_of_label = if as_of_given {
         format!("{} {as_of}", ui.t("common.as_of"))
     } else {
@@ -712,6 +772,7 @@ pub async fn show(
         as_of_given,
         timeline,
         mentions: items,
+        pages: mention_pages,
     })
 }
 

@@ -451,3 +451,39 @@ async fn the_global_timeline_draws_every_thread_in_its_topic_lane() {
     let (status, _) = app.page("/timeline?from=abc").await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn a_thread_of_many_mentions_is_listed_a_page_at_a_time_and_drawn_by_month() {
+    let app = TestApp::spawn().await;
+    let corpus = corpus_of(&app.db.pool);
+    let start = chrono::NaiveDate::from_ymd_opt(2011, 1, 3).unwrap();
+    for k in 0..110 {
+        let date = start + chrono::Duration::days(7 * k);
+        let body = format!(
+            "〖BT/标题〗中哈经贸合作消息第{k}号〖-BT/标题〗\n〖RQ/日期〗{}〖-RQ/日期〗\n〖ZW/正文〗\n　　双方重申，到2015年将双边贸易额提高到400亿美元。\n　　本期编号{k}。\n〖-ZW/正文〗\n",
+            date.format("%Y%m%d")
+        );
+        corpus
+            .ingest_bytes(&format!("{k}.txt"), body.into_bytes())
+            .await
+            .expect("ingests");
+    }
+    corpus.link_pending().await.expect("links");
+    let (_, list) = app.page("/threads?sort=mentions").await;
+    let id = thread_links(&list)[0];
+    let (status, first) = app.page(&format!("/threads/{id}")).await;
+    assert_eq!(status, 200);
+    let listed = first.matches("<li id=\"m").count();
+    assert_eq!(listed, 100, "a page of mentions");
+    assert!(first.contains(&format!("rel=\"next\" href=\"/threads/{id}?page=2\"")));
+    // The timeline has a mark per month (110 weeks ≈ 26 months), not per mention.
+    let marks = first.matches("class=\"mark-link\"").count();
+    assert!((20..=30).contains(&marks), "{marks} marks");
+    // Marks of months on the second page lead there.
+    assert!(first.contains(&format!("href=\"/threads/{id}?page=2#m")));
+    let (status, second) = app.page(&format!("/threads/{id}?page=2")).await;
+    assert_eq!(status, 200);
+    assert!(second.contains("id=\"m100\"") && !second.contains("id=\"m99\""));
+    let (status, _) = app.page(&format!("/threads/{id}?page=3")).await;
+    assert_eq!(status, 400, "past the last page");
+}
