@@ -8,7 +8,6 @@ use super::highlight::{self, Piece, UnitNote};
 use super::i18n::Ui;
 use super::{AppState, WebError, render};
 use crate::extract::Kind;
-use crate::extract::lexicon::Lexicon;
 use crate::ingest::BlockKind;
 use crate::store::DocumentId;
 use crate::store::commitments::{self, StoredCommitment};
@@ -99,7 +98,7 @@ impl BlockView {
         body: &str,
         units: &[StoredCommitment],
         threads: &std::collections::HashMap<i64, (i64, String)>,
-        lex: &Lexicon,
+        ui: &Ui,
     ) -> Vec<BlockView> {
         let body: Vec<char> = body.chars().collect();
         let mut number = 0;
@@ -119,7 +118,7 @@ impl BlockView {
                     .iter()
                     .map(|u| {
                         unit_number += 1;
-                        let mut note = UnitNote::new(lex, u, unit_number);
+                        let mut note = UnitNote::new(ui, u, unit_number);
                         note.thread = threads.get(&u.id.0).cloned();
                         note
                     })
@@ -169,19 +168,11 @@ impl BlockView {
     }
 }
 
-/// One line of the legend: a kind, its labels and how many units the document has of it.
+/// One line of the legend: a kind, its label and how many units the document has of it.
 pub struct LegendEntry {
     pub kind: Kind,
+    pub label: &'static str,
     pub count: usize,
-}
-
-impl LegendEntry {
-    pub fn en(&self) -> &'static str {
-        highlight::kind_label(self.kind).0
-    }
-    pub fn zh(&self) -> &'static str {
-        highlight::kind_label(self.kind).1
-    }
 }
 
 #[derive(Template)]
@@ -237,7 +228,7 @@ pub async fn show(
         .map_err(crate::store::StoreError::from)?;
     let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
     let units = commitments::for_document(&mut conn, id).await?;
-    let lex = state.extractor.lexicon();
+    let ui = Ui::new(&req, state.extractor.lexicon());
     let threads = crate::store::browse::threads_of_document(&mut conn, id.0)
         .await?
         .into_iter()
@@ -248,25 +239,21 @@ pub async fn show(
         &doc.body,
         &units,
         &threads,
-        lex,
+        &ui,
     );
     let sentence_count = docs::sentence_count(&mut conn, id).await?;
-    let parties = commitments::document_parties(&mut conn, id)
-        .await?
-        .iter()
-        .map(|code| highlight::actor_label(lex, code))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let parties = ui.parties(&commitments::document_parties(&mut conn, id).await?);
     let extra_fields = extra_fields(&doc);
     let legend = Kind::ALL
         .iter()
         .map(|&kind| LegendEntry {
             kind,
+            label: ui.t(&format!("kind.{kind}")),
             count: units.iter().filter(|u| u.kind == kind).count(),
         })
         .collect();
     render(&ShowPage {
-        ui: Ui::new(&req, state.extractor.lexicon()),
+        ui,
         doc,
         blocks,
         sentence_count,

@@ -1,8 +1,8 @@
 //! The document page's highlighting: a paragraph's text cut into plain pieces and extracted
 //! units, and each unit's attributes put into words for its note.
 
-use crate::extract::lexicon::Lexicon;
-use crate::extract::{Kind, Modality, TargetValue, Timing};
+use super::i18n::{Lang, Ui};
+use crate::extract::{Kind, TargetValue, Timing};
 use crate::ingest::Span;
 use crate::store::commitments::StoredCommitment;
 
@@ -22,12 +22,14 @@ pub enum Piece {
     },
 }
 
-/// A unit's attributes in words.
+/// A unit's attributes in words, in the page's language.
 pub struct UnitNote {
     pub id: i64,
     pub number: usize,
     pub kind: Kind,
-    pub modality: Modality,
+    pub kind_label: &'static str,
+    /// How binding, for pledges.
+    pub modality: Option<&'static str>,
     pub confidence: u32,
     pub actors: String,
     pub sub_actors: String,
@@ -42,36 +44,6 @@ pub struct UnitNote {
     pub inherited: bool,
     /// The thread the unit belongs to: its id and title.
     pub thread: Option<(i64, String)>,
-}
-
-/// English and Chinese labels of a kind.
-pub fn kind_label(kind: Kind) -> (&'static str, &'static str) {
-    match kind {
-        Kind::Commitment => ("Commitment", "承诺"),
-        Kind::Reaffirmation => ("Reaffirmation", "重申"),
-        Kind::Support => ("Support", "支持"),
-        Kind::Assessment => ("Assessment", "评价"),
-        Kind::ReportedFact => ("Reported fact", "事实"),
-        Kind::Background => ("Background", "背景"),
-    }
-}
-
-fn topic_label(lex: &Lexicon, id: &str) -> String {
-    lex.topics
-        .iter()
-        .find(|t| t.id == id)
-        .map_or_else(|| id.to_owned(), |t| format!("{} {}", t.en, t.zh))
-}
-
-/// A party code (or `both`) in words: "Kazakhstan 哈萨克斯坦".
-pub fn actor_label(lex: &Lexicon, code: &str) -> String {
-    if code == crate::extract::actors::BOTH {
-        return "both parties 双方".to_owned();
-    }
-    lex.parties
-        .iter()
-        .find(|p| p.code == code)
-        .map_or_else(|| code.to_owned(), |p| format!("{} {}", p.en, p.zh))
 }
 
 /// 40000000000 → "40,000,000,000".
@@ -90,84 +62,117 @@ fn grouped(value: f64) -> String {
     if value < 0.0 { format!("-{out}") } else { out }
 }
 
-fn target_words(t: &TargetValue) -> String {
-    let amount = match t.high {
-        Some(high) => format!("{}–{}", grouped(t.amount), grouped(high)),
-        None => grouped(t.amount),
-    };
-    let mut s = match &t.metric {
-        Some(m) => format!("{m}: {amount} {}", t.unit),
-        None => format!("{amount} {}", t.unit),
-    };
-    if let Some(d) = t.deadline {
-        s.push_str(&format!(" by {}", d));
+/// A target as the note states it: the exact amount (English), or as written (Chinese).
+fn target_words(lang: Lang, t: &TargetValue) -> String {
+    match lang {
+        Lang::En => {
+            let amount = match t.high {
+                Some(high) => format!("{}–{}", grouped(t.amount), grouped(high)),
+                None => grouped(t.amount),
+            };
+            let mut s = match &t.metric {
+                Some(m) => format!("{m}: {amount} {}", t.unit),
+                None => format!("{amount} {}", t.unit),
+            };
+            if let Some(d) = t.deadline {
+                s.push_str(&format!(" by {d}"));
+            }
+            s
+        }
+        Lang::Zh => {
+            let mut s = match &t.metric {
+                Some(m) => format!("{m}：{}", t.text),
+                None => t.text.clone(),
+            };
+            if let Some(d) = t.deadline {
+                s.push_str(&format!("（{d}年前）"));
+            }
+            s
+        }
     }
-    s
 }
 
-fn timing_words(t: &Timing) -> Vec<String> {
+fn timing_words(lang: Lang, t: &Timing) -> Vec<String> {
+    let zh = lang == Lang::Zh;
     let mut out = Vec::new();
     if let Some(d) = t.deadline {
-        out.push(format!("deadline: by the end of {}", d));
+        out.push(if zh {
+            format!("期限：{d}年底前")
+        } else {
+            format!("deadline: by the end of {d}")
+        });
     }
     if let Some(d) = t.due {
-        out.push(format!("due: {}", d));
+        out.push(if zh {
+            format!("日期：{d}")
+        } else {
+            format!("due: {d}")
+        });
     }
     if let Some(r) = t.recurrence {
         let unit = format!("{:?}", r.unit).to_lowercase();
-        out.push(if r.every == 1 {
-            format!("recurs every {unit}")
-        } else {
-            format!("recurs every {} {unit}s", r.every)
+        out.push(match (zh, r.every) {
+            (true, n) => {
+                let unit = match unit.as_str() {
+                    "year" => "年",
+                    "month" => "个月",
+                    "week" => "周",
+                    _ => "天",
+                };
+                format!("每{n}{unit}一次")
+            }
+            (false, 1) => format!("recurs every {unit}"),
+            (false, n) => format!("recurs every {n} {unit}s"),
         });
     }
     if let Some(u) = &t.urgency {
-        out.push(format!("urgency: {u}"));
+        out.push(if zh {
+            format!("紧迫：{u}")
+        } else {
+            format!("urgency: {u}")
+        });
     }
     for d in &t.past {
-        out.push(format!("past date: {}", d));
+        out.push(if zh {
+            format!("过去日期：{d}")
+        } else {
+            format!("past date: {d}")
+        });
     }
     out
 }
 
 impl UnitNote {
-    pub fn new(lex: &Lexicon, c: &StoredCommitment, number: usize) -> Self {
+    pub fn new(ui: &Ui, c: &StoredCommitment, number: usize) -> Self {
         let a = &c.attributes;
-        let join = |v: Vec<String>| v.join(", ");
+        let sep = match ui.lang {
+            Lang::En => ", ",
+            Lang::Zh => "、",
+        };
+        let join = |v: Vec<String>| v.join(sep);
         Self {
             id: c.id.0,
             number,
             kind: c.kind,
-            modality: c.modality,
+            kind_label: ui.t(&format!("kind.{}", c.kind)),
+            modality: c
+                .kind
+                .is_pledge()
+                .then(|| ui.t(&format!("modality.{}", c.modality))),
             confidence: (c.confidence * 100.0).round() as u32,
-            actors: join(c.actors.iter().map(|x| actor_label(lex, x)).collect()),
-            sub_actors: join(
-                a.sub_actors
-                    .iter()
-                    .map(|r| {
-                        lex.roles
-                            .iter()
-                            .find(|x| &x.id == r)
-                            .map_or_else(|| r.clone(), |x| format!("{} {}", x.en, x.zh))
-                    })
-                    .collect(),
-            ),
-            topic: topic_label(lex, &c.topic),
-            secondary_topics: join(
-                a.secondary_topics
-                    .iter()
-                    .map(|t| topic_label(lex, t))
-                    .collect(),
-            ),
-            cues: join(
-                a.cues
-                    .iter()
-                    .filter(|q| !q.word.is_empty())
-                    .map(|q| q.word.clone())
-                    .collect(),
-            ),
-            targets: a.targets.iter().map(target_words).collect(),
-            timing: timing_words(&a.timing),
+            actors: ui.parties(&c.actors),
+            sub_actors: join(a.sub_actors.iter().map(|r| ui.role(r)).collect()),
+            topic: ui.topic(&c.topic),
+            secondary_topics: join(a.secondary_topics.iter().map(|t| ui.topic(t)).collect()),
+            cues: a
+                .cues
+                .iter()
+                .filter(|q| !q.word.is_empty())
+                .map(|q| q.word.clone())
+                .collect::<Vec<_>>()
+                .join("、"),
+            targets: a.targets.iter().map(|t| target_words(ui.lang, t)).collect(),
+            timing: timing_words(ui.lang, &a.timing),
             instruments: a
                 .instruments
                 .iter()
@@ -184,19 +189,11 @@ impl UnitNote {
         self.kind.as_str()
     }
 
-    pub fn kind_en(&self) -> &'static str {
-        kind_label(self.kind).0
-    }
-
-    pub fn kind_zh(&self) -> &'static str {
-        kind_label(self.kind).1
-    }
-
     /// One line for the hover summary.
     pub fn summary(&self) -> String {
-        let mut s = format!("{} · {}", self.kind_en(), self.topic);
-        if self.kind.is_pledge() {
-            s.push_str(&format!(" · {}", self.modality));
+        let mut s = format!("{} · {}", self.kind_label, self.topic);
+        if let Some(m) = self.modality {
+            s.push_str(&format!(" · {m}"));
         }
         if !self.actors.is_empty() {
             s.push_str(&format!(" · {}", self.actors));

@@ -176,6 +176,13 @@ impl Ui {
             .map_or_else(|| code.to_owned(), |p| self.pick(&p.en, &p.zh).to_owned())
     }
 
+    /// A sub-actor role's name in this language.
+    pub fn role(&self, id: &str) -> String {
+        self.lexicon
+            .and_then(|lex| lex.roles.iter().find(|r| r.id == id))
+            .map_or_else(|| id.to_owned(), |r| self.pick(&r.en, &r.zh).to_owned())
+    }
+
     /// Parties' names, joined.
     pub fn parties(&self, codes: &[String]) -> String {
         let sep = match self.lang {
@@ -474,6 +481,75 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ),
     // Documents.
     ("document.thread", "Commitment thread", "所属承诺"),
+    ("documents.title", "Documents", "文件"),
+    (
+        "documents.count",
+        "documents, newest first",
+        "份文件，由新到旧",
+    ),
+    (
+        "documents.empty",
+        "No documents yet. Add some with `pledgeline ingest PATH…`, or run `pledgeline demo`.",
+        "尚无文件。请用 `pledgeline ingest 路径…` 导入，或运行 `pledgeline demo`。",
+    ),
+    ("documents.col.title", "Title", "标题"),
+    ("documents.col.published", "Published", "日期"),
+    ("documents.col.page", "Page", "版名"),
+    ("documents.col.genre", "Genre", "体裁"),
+    ("documents.newer", "Newer", "较新"),
+    ("documents.older", "Older", "较早"),
+    ("document.details", "Details", "详情"),
+    ("document.published", "Published", "发布日期"),
+    ("document.signed", "Signed", "签署"),
+    ("document.dateline", "Dateline", "电头"),
+    ("document.page_name", "Page name", "版名"),
+    ("document.page", "Page", "版号"),
+    ("document.item", "Item", "条号"),
+    ("document.issue", "Issue", "总期"),
+    ("document.genre", "Genre", "体裁"),
+    ("document.classification", "Classification", "分类"),
+    ("document.authors", "Authors", "作者"),
+    ("document.source", "Source", "来源"),
+    ("document.structure", "Structure", "结构"),
+    ("document.blocks", "blocks", "个段块"),
+    ("document.sentences", "sentences", "个句子"),
+    ("document.file", "File", "文件"),
+    ("document.article", "article", "篇"),
+    ("document.ingested", "Ingested", "导入时间"),
+    ("document.statements", "Extracted statements", "提取的表述"),
+    (
+        "document.no_statements",
+        "No statements were extracted from this document (run `pledgeline extract`).",
+        "未从本文件提取到表述（可运行 `pledgeline extract`）。",
+    ),
+    ("document.units", "units", "个单元"),
+    ("document.parties", "parties", "相关方"),
+    (
+        "document.help",
+        "Hover over a highlighted statement, or tab to its number, for a summary; the notes under each paragraph list everything extracted. ↗ leads to the statement's commitment thread.",
+        "将鼠标移到高亮的表述上，或用 Tab 键移到其编号，可看摘要；各段下的注释列出全部提取结果。↗ 指向该表述所属的承诺。",
+    ),
+    ("document.paragraph", "Paragraph", "段落"),
+    ("document.statement", "Statement", "表述"),
+    ("document.signatures", "Signatures", "签字"),
+    ("document.all", "All documents", "全部文件"),
+    ("note.statements", "statements in paragraph", "条表述，第"),
+    ("note.paragraph_end", "", "段"),
+    ("note.confidence", "confidence", "置信度"),
+    ("note.cut", "text cut off", "文本被截断"),
+    ("note.topic", "Topic", "领域"),
+    ("note.also", "also", "另有"),
+    ("note.actors", "Actors", "行为方"),
+    ("note.from_context", "(from context)", "（据上下文）"),
+    ("note.cues", "Cue words", "提示词"),
+    ("note.target", "Target", "目标"),
+    ("note.time", "Time", "时间"),
+    ("note.named", "Named", "名称"),
+    ("note.keywords", "Keywords", "关键词"),
+    ("modality.strong", "strong", "强"),
+    ("modality.moderate", "moderate", "中"),
+    ("modality.weak", "weak", "弱"),
+    ("modality.none", "none", "无"),
 ];
 
 #[cfg(test)]
@@ -514,7 +590,7 @@ mod tests {
             assert!(!zh.is_empty(), "{key} has no Chinese");
             // A few English labels are empty on purpose (word order differs).
             assert!(
-                !en.is_empty() || *key == "common.pages",
+                !en.is_empty() || ["common.pages", "note.paragraph_end"].contains(key),
                 "{key} has no English"
             );
         }
@@ -531,6 +607,16 @@ mod tests {
             keys.push(format!("status.{s}.help"));
         }
         keys.extend(Relation::ALL.iter().map(|r| format!("relation.{r}")));
+        keys.extend(
+            crate::extract::Kind::ALL
+                .iter()
+                .map(|k| format!("kind.{k}")),
+        );
+        keys.extend(
+            crate::extract::Modality::ALL
+                .iter()
+                .map(|m| format!("modality.{m}")),
+        );
         keys.extend(
             ThreadOrder::ALL
                 .iter()
