@@ -61,7 +61,7 @@ pub struct ThreadFilter {
     pub from_year: Option<i32>,
     pub to_year: Option<i32>,
     pub has_deadline: bool,
-    /// Threads with a mention whose text has all of these words.
+    /// Threads whose origin has all of these words.
     pub words: Vec<QueryTerm>,
 }
 
@@ -143,10 +143,7 @@ pub async fn list_threads(
           AND ($6::int IS NULL OR t.last_mentioned >= make_date($6, 1, 1))
           AND ($7::int IS NULL OR t.first_stated <= make_date($7, 12, 31))
           AND (NOT $8::bool OR t.deadline IS NOT NULL)
-          AND ($9::text IS NULL OR t.id IN (
-                SELECT m.thread_id FROM commitments c
-                JOIN thread_mentions m ON m.commitment_id = c.id
-                WHERE c.search @@ $9::tsquery))
+          AND ($9::text IS NULL OR t.search @@ $9::tsquery)
         ORDER BY
           CASE WHEN $10 = 'last' THEN t.last_mentioned END DESC NULLS LAST,
           CASE WHEN $10 = 'first' THEN t.first_stated END ASC NULLS LAST,

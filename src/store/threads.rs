@@ -376,6 +376,23 @@ pub async fn write(
     if upkeep == Upkeep::Rebuild {
         rebuild_kept_state(conn).await?;
     }
+    // Threads written from their origin on take its search vector (appended ones keep it).
+    let fresh: Vec<i64> = threads
+        .iter()
+        .zip(&ids)
+        .filter(|(t, _)| t.first_position == 0)
+        .map(|(_, &id)| id)
+        .collect();
+    sqlx::query!(
+        r#"
+        UPDATE threads t SET search = c.search
+        FROM thread_mentions m JOIN commitments c ON c.id = m.commitment_id
+        WHERE m.thread_id = t.id AND m.position = 0 AND t.id = ANY($1)
+        "#,
+        &fresh
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         r#"
         UPDATE threads SET retired_at = now(), mention_count = 0, updated_at = now()

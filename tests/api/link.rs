@@ -117,6 +117,16 @@ async fn assert_kept_state_is_exact(pool: &sqlx::PgPool, context: &str) -> i64 {
         wrong_progress.is_empty(),
         "{context}: fulfilled and advanced dates of threads {wrong_progress:?}"
     );
+    let wrong_search: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM threads t
+         JOIN thread_mentions m ON m.thread_id = t.id AND m.position = 0
+         JOIN commitments c ON c.id = m.commitment_id
+         WHERE t.retired_at IS NULL AND t.search IS DISTINCT FROM c.search",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong_search, 0, "{context}: threads search by their origin");
     let pairs: i64 = sqlx::query_scalar("SELECT count(*) FROM thread_link_sums")
         .fetch_one(pool)
         .await
