@@ -472,6 +472,11 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("search.words", "Searched for", "搜索词"),
     ("search.more_than", "more than", "超过"),
     ("search.statements", "statements", "条表述"),
+    (
+        "search.ranked_among",
+        "best first among the newest",
+        "按相关度排列最新的",
+    ),
     ("search.statements_heading", "Statements", "表述"),
     ("search.in_title", "in the title", "标题匹配"),
     (

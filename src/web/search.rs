@@ -11,7 +11,7 @@ use super::threads::{Piece, highlight};
 use super::{AppState, WebError, render};
 use crate::store::StoreError;
 use crate::store::browse::tsquery;
-use crate::store::search::{self, COUNT_CAP, DocumentHit};
+use crate::store::search::{self, COUNT_CAP, DocumentHit, RANKED};
 
 pub const PAGE_SIZE: i64 = 20;
 const DOCUMENTS: i64 = 10;
@@ -48,6 +48,8 @@ struct SearchPage {
     hits: Vec<Hit>,
     total: i64,
     more_than: bool,
+    /// Only the newest this many matches were ranked.
+    ranked_among: Option<i64>,
     page: u32,
     prev: Option<String>,
     next: Option<String>,
@@ -85,6 +87,7 @@ pub async fn index(
         hits: Vec::new(),
         total: 0,
         more_than: false,
+        ranked_among: None,
         page,
         prev: None,
         next: None,
@@ -115,7 +118,8 @@ pub async fn index(
         })
         .collect();
     let href = |p: u32| format!("/search?q={}&page={p}", url_encode(&page_view.q));
-    let pages = ((page_view.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let pages = ((page_view.total.min(RANKED) + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    page_view.ranked_among = (page_view.total > RANKED).then_some(RANKED);
     page_view.prev = (page > 1).then(|| href((page - 1).min(pages)));
     page_view.next = (page < pages).then(|| href(page + 1));
     render(&page_view)
