@@ -241,6 +241,16 @@ impl TestApp {
     pub async fn ingest(&self, path: &Path) -> pledgeline::corpus::FileReport {
         corpus_of(&self.db.pool).ingest_path(path).await
     }
+
+    /// The app over the two seeds (`SEED_2011`, `SEED_2012`), ingested and linked.
+    pub async fn spawn_demo() -> TestApp {
+        let app = TestApp::spawn().await;
+        for seed in [SEED_2011, SEED_2012] {
+            app.ingest(&sample(seed)).await.outcome.expect("ingests");
+        }
+        corpus_of(&app.db.pool).link_pending().await.expect("links");
+        app
+    }
 }
 
 /// A fixture file's path.

@@ -1,5 +1,6 @@
 //! One integration binary: the app against a real PostgreSQL.
 
+mod browser;
 mod cli;
 mod cluster;
 mod documents;

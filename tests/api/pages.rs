@@ -1,16 +1,11 @@
 //! The timeline pages over the demo data: dashboard, threads list and filters, one thread,
 //! the language switch, and escaping of document text.
 
-use crate::helpers::{SEED_2011, SEED_2012, TestApp, corpus_of, sample};
+use crate::helpers::{TestApp, corpus_of};
 
 /// The app over the two seeds, ingested and linked.
 async fn demo_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    for seed in [SEED_2011, SEED_2012] {
-        app.ingest(&sample(seed)).await.outcome.expect("ingests");
-    }
-    corpus_of(&app.db.pool).link_pending().await.expect("links");
-    app
+    TestApp::spawn_demo().await
 }
 
 /// The ids of the threads a page links to, in page order.

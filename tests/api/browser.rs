@@ -1,0 +1,574 @@
+//! The pages in a real browser: headless Chromium driven through chromedriver (WebDriver) by
+//! `fantoccini`. A reader goes from the dashboard to the bilateral-trade thread by clicking and
+//! filling in the filter form, sees both mentions on the SVG timeline, reaches a mark with the
+//! keyboard, follows a mention to its paragraph, and switches the interface to Chinese.
+//!
+//! Chromium and chromedriver come from the system (`apt-get install chromium chromium-driver`),
+//! found on `PATH` or through `PLEDGELINE_CHROMIUM` / `PLEDGELINE_CHROMEDRIVER`. Without them
+//! the test prints a notice and passes, except under CI (`CI=true`), where it fails.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// How long to wait for anything to appear: generous, for a busy two-core machine.
+const WAIT: Duration = Duration::from_secs(20);
+/// A guard against a hung browser, so that CI fails instead of stalling.
+const WHOLE_WALK: Duration = Duration::from_secs(300);
+/// 双边贸易额, the metric of the 2011 trade target (到2015年将双边贸易额提高到400亿美元).
+const TRADE: &str = "双边贸易额";
+const INSTALL: &str = "apt-get install chromium chromium-driver";
+
+/// Dashboard → threads list (filter form) → the trade thread's timeline → a mark by keyboard →
+/// a mention's paragraph in its document → back, and the interface switched to Chinese.
+#[tokio::test]
+async fn in_chromium_a_reader_follows_the_trade_thread_to_its_paragraph_by_mouse_and_keyboard() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = TestApp::spawn_demo().await;
+    let browser = Browser::start(&tools).await;
+    tokio::time::timeout(WHOLE_WALK, walk(&app, &browser))
+        .await
+        .unwrap_or_else(|_| panic!("the browser walk did not finish within {WHOLE_WALK:?}"));
+    browser.close().await;
+}
+
+/// The reader's walk through the pages, every step checked.
+async fn walk(app: &TestApp, b: &Client) {
+    // The dashboard, in English (the browser asks for en-US).
+    b.goto(&format!("{}/", app.address))
+        .await
+        .expect("open the dashboard");
+    wait_for(b, "html[lang='en'] main#main h1").await;
+
+    // The threads list, from the header's navigation…
+    click(b, ".site-header nav a[href='/threads']").await;
+    let words = wait_for(b, "form.filters input#f-q").await;
+    // …filtered by 双边贸易额, typed into the form and submitted with its button.
+    words.send_keys(TRADE).await.expect("type into the filter");
+    click(b, "form.filters button[type='submit']").await;
+    wait_for(b, &format!("form.filters input#f-q[value='{TRADE}']")).await;
+    let url = b.current_url().await.expect("url");
+    assert_eq!(url.path(), "/threads");
+    assert!(
+        url.query_pairs().any(|(k, v)| k == "q" && v == TRADE),
+        "the form put the words in the query string: {url}"
+    );
+
+    // The trade thread: the result that shows 400 and both dates.
+    let thread_path = open_the_trade_thread(b).await;
+
+    // Its timeline draws one mark per mention, and the mentions are those of 2011 and 2012.
+    let marks = b
+        .find_all(Locator::Css("svg.timeline-svg a.mark-link"))
+        .await
+        .expect("marks");
+    let mentions = b
+        .find_all(Locator::Css("li[id^='m']"))
+        .await
+        .expect("mentions");
+    assert!(
+        marks.len() >= 2,
+        "both mentions are on the timeline: {} marks",
+        marks.len()
+    );
+    assert_eq!(marks.len(), mentions.len(), "one mark per mention");
+    let mut dates = Vec::new();
+    for mention in &mentions {
+        let time = mention
+            .find(Locator::Css("time"))
+            .await
+            .expect("a mention has its date");
+        dates.push(time.attr("datetime").await.unwrap().unwrap_or_default());
+    }
+    for date in ["2011-06-13", "2012-03-31"] {
+        assert!(
+            dates.iter().any(|d| d == date),
+            "a mention of {date}: {dates:?}"
+        );
+    }
+
+    // The keyboard reaches a timeline mark, focus shows on it, and Enter goes to its mention.
+    let mark = tab_to_a_timeline_mark(b).await;
+    let href = mark.attr("href").await.unwrap().expect("a mark links");
+    let mention_id = href
+        .strip_prefix('#')
+        .unwrap_or_else(|| panic!("a mark links to its mention on the page: {href}"))
+        .to_owned();
+    let focused = b
+        .execute(
+            "const e = document.activeElement; \
+             return [e === arguments[0], e.matches(':focus-visible')];",
+            vec![json!(mark)],
+        )
+        .await
+        .expect("script");
+    assert_eq!(
+        focused,
+        json!([true, true]),
+        "the mark has keyboard focus, and it shows"
+    );
+    // How the mark is drawn (its outline, the shape's stroke and outline), without and with
+    // the focus: they must differ.
+    let look = |focus: bool| {
+        let script = format!(
+            "const a = arguments[0]; {} \
+             const s = getComputedStyle(a), p = getComputedStyle(a.querySelector('path')); \
+             return [s.outlineStyle, s.outlineColor, p.stroke, p.strokeWidth, \
+                     p.outlineStyle, p.outlineColor];",
+            if focus { "a.focus();" } else { "a.blur();" }
+        );
+        let mark = json!(mark);
+        async move { b.execute(&script, vec![mark]).await.expect("script") }
+    };
+    let (unfocused, with_focus) = (look(false).await, look(true).await);
+    assert_ne!(
+        unfocused, with_focus,
+        "a focused mark looks different from the others"
+    );
+    press(b, Key::Enter).await;
+    let mut at_mention = b.current_url().await.expect("url");
+    at_mention.set_fragment(Some(&mention_id));
+    b.wait()
+        .at_most(WAIT)
+        .for_url(&at_mention)
+        .await
+        .expect("Enter on a mark goes to its mention");
+    assert_eq!(target_id(b).await, Some(mention_id.clone()));
+    assert!(
+        mention_id.starts_with('m'),
+        "the mark's target is a mention: {mention_id}"
+    );
+
+    // A mention's document link opens the document at the paragraph it quotes.
+    let to_document = b
+        .find(Locator::Css(
+            "li[id^='m'] a[href^='/documents/'][href*='#p']",
+        ))
+        .await
+        .expect("a mention links to its paragraph");
+    let href = to_document.attr("href").await.unwrap().unwrap();
+    let (doc_path, paragraph) = href.split_once('#').unwrap();
+    let (doc_path, paragraph) = (doc_path.to_owned(), paragraph.to_owned());
+    to_document.click().await.expect("click the document link");
+    let anchored = wait_for(b, &format!("article.document [id='{paragraph}']")).await;
+    let url = b.current_url().await.expect("url");
+    assert_eq!(url.path(), doc_path);
+    assert_eq!(
+        url.fragment(),
+        Some(paragraph.as_str()),
+        "the address names the paragraph"
+    );
+    assert!(
+        paragraph.starts_with('p') && paragraph[1..].parse::<u32>().is_ok(),
+        "#p<seq>: {paragraph}"
+    );
+    assert_eq!(
+        target_id(b).await,
+        Some(paragraph.clone()),
+        "the paragraph is the page's :target"
+    );
+    anchored
+        .find(Locator::Css(&format!(
+            "a.thread-link[href='{thread_path}']"
+        )))
+        .await
+        .expect("the quoted paragraph links back to the thread");
+
+    // Back on the thread page, the header's switch turns the interface into Chinese.
+    b.back().await.expect("back");
+    wait_for(b, "html[lang='en'] svg.timeline-svg").await;
+    assert!(body_text(b).await.contains("Timeline"));
+    click(b, "a.lang-switch").await;
+    wait_for(b, "html[lang='zh-Hans'] svg.timeline-svg").await;
+    let url = b.current_url().await.expect("url");
+    assert_eq!(url.path(), thread_path, "the switch comes back to the page");
+    let text = body_text(b).await;
+    assert!(text.contains("时间线"), "Chinese labels: {text}");
+    assert!(!text.contains("Timeline"), "no English label left: {text}");
+    let switch = b
+        .find(Locator::Css("a.lang-switch"))
+        .await
+        .expect("the switch");
+    assert_eq!(
+        switch.text().await.unwrap(),
+        "English",
+        "it offers the way back"
+    );
+}
+
+/// From the filtered threads list, open each result in turn (by clicking it) until the page
+/// is the trade thread's; return its path.
+async fn open_the_trade_thread(b: &Client) -> String {
+    let results = "table.threads tbody a[href^='/threads/']";
+    let count = b
+        .find_all(Locator::Css(results))
+        .await
+        .expect("results")
+        .len();
+    assert!(count > 0, "the trade thread is found by {TRADE}");
+    for i in 0..count {
+        let links = b.find_all(Locator::Css(results)).await.expect("results");
+        links[i].click().await.expect("open a result");
+        wait_for(b, "svg.timeline-svg").await;
+        let text = body_text(b).await;
+        if text.contains("400") && text.contains("2011-06-13") && text.contains("2012-03-31") {
+            return b.current_url().await.expect("url").path().to_owned();
+        }
+        b.back().await.expect("back to the list");
+        wait_for(b, &format!("form.filters input#f-q[value='{TRADE}']")).await;
+    }
+    panic!("none of the {count} threads of {TRADE} shows 400, 2011-06-13 and 2012-03-31");
+}
+
+/// Press Tab from the top of the page until a timeline mark has the focus; the mark.
+async fn tab_to_a_timeline_mark(b: &Client) -> Element {
+    let mut trail = Vec::new();
+    for _ in 0..80 {
+        press(b, Key::Tab).await;
+        let active = b.active_element().await.expect("the focused element");
+        let is_mark = b
+            .execute(
+                "return arguments[0].matches('svg.timeline-svg a.mark-link');",
+                vec![json!(active)],
+            )
+            .await
+            .expect("script");
+        if is_mark == json!(true) {
+            return active;
+        }
+        let what = b
+            .execute(
+                "const e = arguments[0]; \
+                 return e.tagName + ' ' + (e.getAttribute('href') || e.id || '');",
+                vec![json!(active)],
+            )
+            .await
+            .expect("script");
+        trail.push(what.as_str().unwrap_or_default().to_owned());
+    }
+    panic!("Tab never reached a timeline mark; it went through {trail:?}");
+}
+
+/// Press and release one key, as a keyboard does (to whatever has the focus).
+async fn press(b: &Client, key: Key) {
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    b.perform_actions(keys).await.expect("press a key");
+}
+
+/// Wait until an element matching `css` is on the page.
+async fn wait_for(b: &Client, css: &str) -> Element {
+    match b.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(element) => element,
+        Err(e) => {
+            let url = b.current_url().await.map(|u| u.to_string());
+            panic!("no `{css}` on the page ({url:?}): {e}")
+        }
+    }
+}
+
+/// Click the element matching `css` (once it is there).
+async fn click(b: &Client, css: &str) {
+    wait_for(b, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+}
+
+/// The id of the page's `:target`, if any.
+async fn target_id(b: &Client) -> Option<String> {
+    let id = b
+        .execute(
+            "const t = document.querySelector(':target'); return t ? t.id : null;",
+            vec![],
+        )
+        .await
+        .expect("script");
+    id.as_str().map(str::to_owned)
+}
+
+/// The page's text as rendered (not its markup).
+async fn body_text(b: &Client) -> String {
+    let text = b
+        .execute("return document.body.innerText;", vec![])
+        .await
+        .expect("script");
+    text.as_str().unwrap_or_default().to_owned()
+}
+
+// ----- Finding the browser, or saying loudly that the test did not run -----
+
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+}
+
+/// Chromium and chromedriver, when both are there. When one is missing: under CI the test
+/// fails; elsewhere it says so on standard error, and the caller returns (the test passes).
+fn browser_tools() -> Option<Tools> {
+    let found = find_program(
+        "PLEDGELINE_CHROMIUM",
+        &[
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ],
+    )
+    .and_then(|chromium| {
+        let chromedriver = find_program("PLEDGELINE_CHROMEDRIVER", &["chromedriver"])?;
+        Ok(Tools {
+            chromium,
+            chromedriver,
+        })
+    });
+    match found {
+        Ok(tools) => Some(tools),
+        Err(missing) if under_ci() => {
+            panic!("the browser test must run under CI, but {missing}; install with `{INSTALL}`")
+        }
+        Err(missing) => {
+            let lines = [
+                "BROWSER TEST DID NOT RUN: chromium/chromedriver not found".to_owned(),
+                missing,
+                format!("install with `{INSTALL}`"),
+                "(under CI=true this is a failure)".to_owned(),
+            ];
+            let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let rule = "═".repeat(width + 2);
+            let mut notice = format!("\n╔{rule}╗\n");
+            for line in &lines {
+                let pad = width - line.chars().count();
+                notice.push_str(&format!("║ {line}{} ║\n", " ".repeat(pad)));
+            }
+            notice.push_str(&format!("╚{rule}╝\n"));
+            // Straight to standard error: the test harness captures `eprintln!` of a test
+            // that passes, and this must be seen.
+            let _ = std::io::stderr().lock().write_all(notice.as_bytes());
+            None
+        }
+    }
+}
+
+/// `CI` set to anything but empty, `false` or `0`.
+fn under_ci() -> bool {
+    std::env::var("CI")
+        .is_ok_and(|v| !matches!(v.trim(), "" | "0") && !v.eq_ignore_ascii_case("false"))
+}
+
+/// A program named by an environment variable (a path, or a name looked up on `PATH`), else
+/// the first of `names` on `PATH`.
+fn find_program(var: &str, names: &[&str]) -> Result<PathBuf, String> {
+    if let Some(chosen) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+        let chosen = PathBuf::from(chosen);
+        return on_path(&chosen)
+            .ok_or_else(|| format!("{var}={} is not an executable", chosen.display()));
+    }
+    names
+        .iter()
+        .find_map(|name| on_path(Path::new(name)))
+        .ok_or_else(|| format!("none of {} is on PATH", names.join(", ")))
+}
+
+fn on_path(program: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &Path| {
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if program.components().count() > 1 || program.is_absolute() {
+        return executable(program).then(|| program.to_owned());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|p| executable(p))
+}
+
+// ----- The browser: chromedriver and one WebDriver session, cleaned up whatever happens -----
+
+/// chromedriver (in a process group of its own) and a session on it. Dropping it, on a failed
+/// assertion too, ends the session (which quits Chromium) and kills what is left of the group.
+struct Browser {
+    client: Option<Client>,
+    session: Option<String>,
+    port: u16,
+    driver: Child,
+}
+
+impl std::ops::Deref for Browser {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.client.as_ref().expect("the session is open")
+    }
+}
+
+impl Browser {
+    async fn start(tools: &Tools) -> Browser {
+        let mut driver = Command::new(&tools.chromedriver)
+            .arg("--port=0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", tools.chromedriver.display()));
+        // chromedriver picks a free port and says which; what it says is kept for errors.
+        let output = Arc::new(Mutex::new(String::new()));
+        let (port_tx, port_rx) = mpsc::channel();
+        let stdout = driver.stdout.take().unwrap();
+        let stderr = driver.stderr.take().unwrap();
+        drain(stdout, output.clone(), Some(port_tx.clone()));
+        drain(stderr, output.clone(), Some(port_tx));
+        let said = || output.lock().unwrap().clone();
+        let port = match port_rx.recv_timeout(WAIT) {
+            Ok(port) => port,
+            Err(_) => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                panic!("chromedriver did not say its port; it said:\n{}", said());
+            }
+        };
+        let mut browser = Browser {
+            client: None,
+            session: None,
+            port,
+            driver,
+        };
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": tools.chromium,
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--window-size=1280,1024",
+                ],
+                "prefs": { "intl.accept_languages": "en-US,en" },
+            }),
+        );
+        capabilities.insert(
+            "timeouts".to_owned(),
+            json!({ "pageLoad": 60_000, "script": 20_000 }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot open a Chromium session ({}): {e}\nchromedriver said:\n{}",
+                    tools.chromium.display(),
+                    said()
+                )
+            });
+        browser.session = client.session_id().await.expect("session id");
+        browser.client = Some(client);
+        browser
+    }
+
+    /// End the session in order (the normal way out; `Drop` does the rest).
+    async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            client.close().await.expect("close the WebDriver session");
+            self.session = None;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // After a panic the async client can't be awaited here (the runtime is unwinding), so
+        // the session is ended with a plain blocking request to chromedriver.
+        drop(self.client.take());
+        if let Some(session) = self.session.take() {
+            delete_session(self.port, &session);
+        }
+        // chromedriver leads its own process group: kill it and anything it left behind.
+        let group = nix::unistd::Pid::from_raw(self.driver.id() as i32);
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+        let _ = self.driver.wait();
+    }
+}
+
+/// `DELETE /session/{id}`: chromedriver quits Chromium, then answers (and keeps the
+/// connection open whatever it says, so the answer is read to its `Content-Length`).
+fn delete_session(port: u16, session: &str) {
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&address, Duration::from_secs(5)) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(WAIT));
+    let _ = stream.set_write_timeout(Some(WAIT));
+    let request = format!(
+        "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_err() {
+        return;
+    }
+    let mut answer = Vec::new();
+    let mut chunk = [0; 4096];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        answer.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&answer);
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let length = head
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if body.len() >= length {
+            return;
+        }
+    }
+}
+
+/// Read a pipe of chromedriver's to its end on a thread, keeping what it says; the port of
+/// "ChromeDriver was started successfully on port N." goes to `port`.
+fn drain(
+    pipe: impl Read + Send + 'static,
+    output: Arc<Mutex<String>>,
+    mut port: Option<mpsc::Sender<u16>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if let Some(tx) = &port
+                && let Some(n) = line
+                    .split_once("started successfully on port ")
+                    .and_then(|(_, rest)| rest.trim_end_matches('.').trim().parse().ok())
+            {
+                let _ = tx.send(n);
+                port = None;
+            }
+            let mut output = output.lock().unwrap();
+            output.push_str(&line);
+            output.push('\n');
+        }
+    });
+}
