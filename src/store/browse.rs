@@ -420,3 +420,116 @@ pub async fn mention_months(
         })
         .collect()
 }
+
+/// Changes whenever threads or documents are written (by any process): what page caches are
+/// keyed by.
+pub async fn generation(conn: &mut PgConnection) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar!(r#"SELECT last_value AS "n!" FROM store_generation"#)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// Active threads as of a date, counted by topic, status and whether they have a deadline, in
+/// one pass: (topic, status, has deadline, threads).
+pub async fn dashboard_counts(
+    conn: &mut PgConnection,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, Status, bool, i64)>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT topic, thread_status(fulfilled_on, advanced_on, deadline, $1) AS "status!",
+               deadline IS NOT NULL AS "has_deadline!", count(*) AS "n!"
+        FROM threads
+        WHERE retired_at IS NULL AND mention_count > 0
+          AND (first_stated IS NULL OR first_stated <= $1)
+        GROUP BY 1, 2, 3
+        "#,
+        as_of
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.topic, r.status.parse()?, r.has_deadline, r.n)))
+        .collect()
+}
+
+/// The dashboard's short lists, as of a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortList {
+    /// Deadline passed and not fulfilled, the longest overdue first.
+    Overdue,
+    /// Deadline ahead and not fulfilled, the nearest first.
+    Upcoming,
+    /// Most recently mentioned first.
+    Recent,
+}
+
+/// Up to `limit` threads of a dashboard list. Each walks an index in its order and stops.
+pub async fn short_list(
+    conn: &mut PgConnection,
+    list: ShortList,
+    as_of: NaiveDate,
+    limit: i64,
+) -> Result<Vec<ThreadListing>, StoreError> {
+    let rows = sqlx::query!(
+        r#"
+        (SELECT t.id AS "id!", t.title AS "title!", t.topic AS "topic!",
+                t.parties AS "parties!", t.deadline_text, t.deadline,
+                t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+                t.mention_count AS "mention_count!", t.fulfilled_on, t.advanced_on
+         FROM threads t
+         WHERE $2 = 'overdue' AND t.retired_at IS NULL AND t.mention_count > 0
+           AND t.deadline < $1 AND (t.first_stated IS NULL OR t.first_stated <= $1)
+           AND (t.fulfilled_on IS NULL OR t.fulfilled_on > $1)
+         ORDER BY t.deadline, t.id
+         LIMIT $3)
+        UNION ALL
+        (SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                t.target, t.first_stated, t.last_mentioned,
+                t.mention_count, t.fulfilled_on, t.advanced_on
+         FROM threads t
+         WHERE $2 = 'upcoming' AND t.retired_at IS NULL AND t.mention_count > 0
+           AND t.deadline >= $1 AND (t.first_stated IS NULL OR t.first_stated <= $1)
+           AND (t.fulfilled_on IS NULL OR t.fulfilled_on > $1)
+         ORDER BY t.deadline, t.id
+         LIMIT $3)
+        UNION ALL
+        (SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                t.target, t.first_stated, t.last_mentioned,
+                t.mention_count, t.fulfilled_on, t.advanced_on
+         FROM threads t
+         WHERE $2 = 'recent' AND t.retired_at IS NULL AND t.mention_count > 0
+           AND (t.first_stated IS NULL OR t.first_stated <= $1)
+         ORDER BY t.last_mentioned DESC NULLS LAST, t.id DESC
+         LIMIT $3)
+        "#,
+        as_of,
+        match list {
+            ShortList::Overdue => "overdue",
+            ShortList::Upcoming => "upcoming",
+            ShortList::Recent => "recent",
+        },
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ThreadListing {
+            id: r.id,
+            title: r.title,
+            topic: r.topic,
+            parties: r.parties,
+            deadline_text: r.deadline_text,
+            deadline: r.deadline,
+            target: r.target.map(|j| j.0),
+            first_stated: r.first_stated,
+            last_mentioned: r.last_mentioned,
+            mention_count: r.mention_count,
+            fulfilled_on: r.fulfilled_on,
+            advanced_on: r.advanced_on,
+        })
+        .collect())
+}

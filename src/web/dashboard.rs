@@ -10,7 +10,7 @@ use super::threads::{Row, as_of};
 use super::{AppState, WebError, render};
 use crate::link::status::Status;
 use crate::store::StoreError;
-use crate::store::browse::{self, ThreadFilter, ThreadOrder};
+use crate::store::browse::{self, ShortList, ThreadListing};
 
 /// Threads in each short list of the dashboard.
 const LIST: i64 = 10;
@@ -72,6 +72,27 @@ impl DashboardPage {
     }
 }
 
+/// What the dashboard shows as of a date, whatever the language: kept in the app's cache.
+pub struct DashboardData {
+    /// (topic, status, has a deadline, threads).
+    counts: Vec<(String, Status, bool, i64)>,
+    overdue: Vec<ThreadListing>,
+    upcoming: Vec<ThreadListing>,
+    recent: Vec<ThreadListing>,
+    years: Vec<(i32, i64)>,
+}
+
+async fn compute(state: &AppState, as_of: NaiveDate) -> Result<DashboardData, WebError> {
+    let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
+    Ok(DashboardData {
+        counts: browse::dashboard_counts(&mut conn, as_of).await?,
+        overdue: browse::short_list(&mut conn, ShortList::Overdue, as_of, LIST).await?,
+        upcoming: browse::short_list(&mut conn, ShortList::Upcoming, as_of, LIST).await?,
+        recent: browse::short_list(&mut conn, ShortList::Recent, as_of, LIST).await?,
+        years: browse::documents_by_year(&mut conn).await?,
+    })
+}
+
 pub async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -79,14 +100,30 @@ pub async fn index(
 ) -> Result<HttpResponse, WebError> {
     let ui = Ui::new(&req, state.extractor.lexicon());
     let (as_of, as_of_given) = as_of(&query.as_of)?;
-    let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
+    let generation = {
+        let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
+        browse::generation(&mut conn).await?
+    };
+    let data = match state.dashboards.get(&as_of, generation) {
+        Some(data) => data,
+        None => state
+            .dashboards
+            .put(as_of, generation, compute(&state, as_of).await?),
+    };
     let date_param = if as_of_given {
         format!("&as_of={as_of}")
     } else {
         String::new()
     };
-    let topics = browse::count_by_topic(&mut conn, as_of).await?;
-    let total = topics.iter().map(|t| t.1).sum();
+    let total = data.counts.iter().map(|c| c.3).sum();
+    let mut topics: Vec<(String, i64)> = Vec::new();
+    for (topic, _, _, n) in &data.counts {
+        match topics.iter_mut().find(|(t, _)| t == topic) {
+            Some(t) => t.1 += n,
+            None => topics.push((topic.clone(), *n)),
+        }
+    }
+    topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let by_topic = bars(
         topics
             .into_iter()
@@ -100,57 +137,32 @@ pub async fn index(
             })
             .collect(),
     );
+    let count = |wanted: &dyn Fn(Status, bool) -> bool| -> i64 {
+        data.counts
+            .iter()
+            .filter(|(_, s, d, _)| wanted(*s, *d))
+            .map(|c| c.3)
+            .sum()
+    };
     let by_status = bars(
-        browse::count_by_status(&mut conn, as_of)
-            .await?
-            .into_iter()
-            .map(|(s, n)| {
+        Status::ALL
+            .iter()
+            .map(|&s| {
                 (
                     ui.status(&s).to_owned(),
-                    n,
+                    count(&|x, _| x == s),
                     format!("/threads?status={s}{date_param}"),
                     format!("status-{s}"),
                 )
             })
             .collect(),
     );
-    let list = |statuses: Vec<Status>, has_deadline: bool| ThreadFilter {
-        statuses,
-        has_deadline,
-        ..ThreadFilter::default()
-    };
-    let (overdue, overdue_total) = browse::list_threads(
-        &mut conn,
-        &list(vec![Status::Overdue], true),
-        ThreadOrder::Deadline,
-        as_of,
-        LIST,
-        0,
-    )
-    .await?;
-    let (upcoming, upcoming_total) = browse::list_threads(
-        &mut conn,
-        &list(vec![Status::Open, Status::InProgress], true),
-        ThreadOrder::Deadline,
-        as_of,
-        LIST,
-        0,
-    )
-    .await?;
-    let (recent, _) = browse::list_threads(
-        &mut conn,
-        &ThreadFilter::default(),
-        ThreadOrder::LastMentioned,
-        as_of,
-        LIST,
-        0,
-    )
-    .await?;
+    let overdue_total = count(&|s, _| s == Status::Overdue);
+    let upcoming_total = count(&|s, d| d && matches!(s, Status::Open | Status::InProgress));
     let coverage = bars(
-        browse::documents_by_year(&mut conn)
-            .await?
-            .into_iter()
-            .map(|(year, n)| {
+        data.years
+            .iter()
+            .map(|&(year, n)| {
                 (
                     year.to_string(),
                     n,
@@ -160,10 +172,13 @@ pub async fn index(
             })
             .collect(),
     );
-    let rows = |ts: &[browse::ThreadListing]| -> Vec<Row> {
-        ts.iter().map(|t| Row::new(&ui, t, as_of)).collect()
-    };
-    let (overdue, upcoming, recent) = (rows(&overdue), rows(&upcoming), rows(&recent));
+    let rows =
+        |ts: &[ThreadListing]| -> Vec<Row> { ts.iter().map(|t| Row::new(&ui, t, as_of)).collect() };
+    let (overdue, upcoming, recent) = (
+        rows(&data.overdue),
+        rows(&data.upcoming),
+        rows(&data.recent),
+    );
     render(&DashboardPage {
         ui,
         as_of,

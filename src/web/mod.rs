@@ -1,7 +1,8 @@
 //! The web app: routes, handlers and their templates (`templates/` mirrors this module).
 
 pub mod assets;
-mod dashboard;
+pub mod cache;
+pub mod dashboard;
 mod documents;
 pub mod error;
 mod health;
@@ -22,11 +23,23 @@ use crate::extract::Extractor;
 pub use error::WebError;
 
 /// What every handler can reach.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     /// The extractor's lexicon gives the labels of topics and roles.
     pub extractor: &'static Extractor,
+    /// The dashboard's data by as-of date.
+    pub dashboards: std::sync::Arc<cache::PageCache<chrono::NaiveDate, dashboard::DashboardData>>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, extractor: &'static Extractor) -> AppState {
+        AppState {
+            pool,
+            extractor,
+            dashboards: Default::default(),
+        }
+    }
 }
 
 /// Register every route; `startup` builds the server around it.

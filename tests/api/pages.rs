@@ -482,3 +482,35 @@ async fn a_thread_of_many_mentions_is_listed_a_page_at_a_time_and_drawn_by_month
     let (status, _) = app.page(&format!("/threads/{id}?page=3")).await;
     assert_eq!(status, 400, "past the last page");
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_new_documents_at_once_though_its_counts_are_kept() {
+    let app = TestApp::spawn().await;
+    let corpus = corpus_of(&app.db.pool);
+    let total = |body: &str| -> i64 {
+        let at = body.find("class=\"big-number\">").expect("the total") + 19;
+        body[at..at + body[at..].find('<').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    app.ingest(&crate::helpers::sample(crate::helpers::SEED_2011))
+        .await
+        .outcome
+        .expect("ingests");
+    corpus.link_pending().await.expect("links");
+    let (_, first) = app.page("/").await;
+    let (_, again) = app.page("/").await;
+    assert_eq!(total(&first), total(&again));
+    assert!(!first.contains(">2012<"));
+    app.ingest(&crate::helpers::sample(crate::helpers::SEED_2012))
+        .await
+        .outcome
+        .expect("ingests");
+    corpus.link_pending().await.expect("links");
+    let (_, after) = app.page("/").await;
+    assert!(
+        after.contains(">2012<"),
+        "the new document's year is counted at once"
+    );
+    assert_ne!(total(&after), total(&first));
+}

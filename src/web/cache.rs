@@ -1,0 +1,85 @@
+//! A small cache of computed page data, for pages whose queries scan many rows (the
+//! dashboard's counts). An entry serves while the store's generation is unchanged
+//! ([`crate::store::browse::generation`]) and for at most [`MAX_AGE`]: a writer's statement
+//! moves the generation before its commit, so an entry computed in between is stale for no
+//! longer than that.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const MAX_AGE: Duration = Duration::from_secs(10);
+const MAX_ENTRIES: usize = 64;
+
+struct Entry<V> {
+    generation: i64,
+    made: Instant,
+    value: Arc<V>,
+}
+
+pub struct PageCache<K, V> {
+    entries: Mutex<HashMap<K, Entry<V>>>,
+}
+
+impl<K: Eq + Hash + Clone, V> Default for PageCache<K, V> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
+    /// The value for `key` made at `generation`, if it is still fresh.
+    pub fn get(&self, key: &K, generation: i64) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|e| e.generation == generation && e.made.elapsed() < MAX_AGE)
+            .map(|e| e.value.clone())
+    }
+
+    /// Keeps `value` for `key` at `generation`; when full, drops the oldest entry.
+    pub fn put(&self, key: K, generation: i64, value: V) -> Arc<V> {
+        let value = Arc::new(value);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+            let oldest = entries
+                .iter()
+                .min_by_key(|(_, e)| e.made)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                entries.remove(&k);
+            }
+        }
+        entries.insert(
+            key,
+            Entry {
+                generation,
+                made: Instant::now(),
+                value: value.clone(),
+            },
+        );
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_serves_its_generation_only_and_the_oldest_goes_first() {
+        let cache: PageCache<u32, &str> = PageCache::default();
+        cache.put(1, 7, "seven");
+        assert_eq!(cache.get(&1, 7).as_deref(), Some(&"seven"));
+        assert!(cache.get(&1, 8).is_none(), "the store changed");
+        assert!(cache.get(&2, 7).is_none());
+        for k in 0..MAX_ENTRIES as u32 + 5 {
+            cache.put(k + 10, 7, "x");
+        }
+        assert!(cache.get(&1, 7).is_none(), "evicted");
+        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+}
