@@ -1,8 +1,11 @@
 //! A small cache of computed page data, for pages whose queries scan many rows (the
 //! dashboard's counts). An entry serves while the store's generation is unchanged
-//! ([`crate::store::browse::generation`]) and for at most [`MAX_AGE`]: a writer's statement
-//! moves the generation before its commit, so an entry computed in between is stale for no
-//! longer than that.
+//! ([`crate::store::browse::generation`]). A writer's statement moves the generation before
+//! its commit, so an entry computed in between may miss that write: entries older than
+//! [`MAX_AGE`] are served once more while one request computes them again.
+//!
+//! Only one request computes a missing entry at a time ([`PageCache::computing`]); the others
+//! wait for it and then find the entry, instead of all scanning at once.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -20,24 +23,58 @@ struct Entry<V> {
 
 pub struct PageCache<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// Held while an entry is computed.
+    pub computing: tokio::sync::Mutex<()>,
+    /// Keys being computed again in the background.
+    refreshing: Mutex<std::collections::HashSet<K>>,
 }
 
 impl<K: Eq + Hash + Clone, V> Default for PageCache<K, V> {
     fn default() -> Self {
         Self {
             entries: Mutex::new(HashMap::new()),
+            computing: tokio::sync::Mutex::new(()),
+            refreshing: Mutex::new(std::collections::HashSet::new()),
         }
     }
+}
+
+/// What the cache holds for a key at a generation.
+pub enum Found<V> {
+    Fresh(Arc<V>),
+    /// Of this generation, but older than [`MAX_AGE`]: serve it, and compute it again.
+    Old(Arc<V>),
+    Missing,
 }
 
 impl<K: Eq + Hash + Clone, V> PageCache<K, V> {
     /// The value for `key` made at `generation`, if it is still fresh.
     pub fn get(&self, key: &K, generation: i64) -> Option<Arc<V>> {
+        match self.find(key, generation) {
+            Found::Fresh(v) => Some(v),
+            Found::Old(_) | Found::Missing => None,
+        }
+    }
+
+    /// The value for `key` made at `generation`, fresh or old.
+    pub fn find(&self, key: &K, generation: i64) -> Found<V> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|e| e.generation == generation && e.made.elapsed() < MAX_AGE)
-            .map(|e| e.value.clone())
+        match entries.get(key).filter(|e| e.generation == generation) {
+            Some(e) if e.made.elapsed() < MAX_AGE => Found::Fresh(e.value.clone()),
+            Some(e) => Found::Old(e.value.clone()),
+            None => Found::Missing,
+        }
+    }
+
+    /// Marks `key` as being computed again; false when it already is.
+    pub fn start_refresh(&self, key: &K) -> bool {
+        let mut refreshing = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        refreshing.insert(key.clone())
+    }
+
+    pub fn end_refresh(&self, key: &K) {
+        let mut refreshing = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        refreshing.remove(key);
     }
 
     /// Keeps `value` for `key` at `generation`; when full, drops the oldest entry.

@@ -5,6 +5,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::cache::Found;
 use super::i18n::Ui;
 use super::threads::{Row, as_of};
 use super::{AppState, WebError, render};
@@ -104,11 +105,32 @@ pub async fn index(
         let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
         browse::generation(&mut conn).await?
     };
-    let data = match state.dashboards.get(&as_of, generation) {
-        Some(data) => data,
-        None => state
-            .dashboards
-            .put(as_of, generation, compute(&state, as_of).await?),
+    let cache = &state.dashboards;
+    let data = match cache.find(&as_of, generation) {
+        Found::Fresh(data) => data,
+        Found::Old(data) => {
+            // Serve it, and compute it again for those who come next.
+            if cache.start_refresh(&as_of) {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    match compute(&state, as_of).await {
+                        Ok(fresh) => {
+                            state.dashboards.put(as_of, generation, fresh);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "refreshing the dashboard failed"),
+                    }
+                    state.dashboards.end_refresh(&as_of);
+                });
+            }
+            data
+        }
+        Found::Missing => {
+            let _one_at_a_time = cache.computing.lock().await;
+            match cache.get(&as_of, generation) {
+                Some(data) => data,
+                None => cache.put(as_of, generation, compute(&state, as_of).await?),
+            }
+        }
     };
     let date_param = if as_of_given {
         format!("&as_of={as_of}")
