@@ -108,69 +108,25 @@ pub fn tsquery(terms: &[QueryTerm]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" & "))
 }
 
-/// One page of the active threads that pass `filter`, as of a date (threads first stated
-/// after it are left out; statuses are as of it), and how many pass in all.
-pub async fn list_threads(
-    conn: &mut PgConnection,
-    filter: &ThreadFilter,
-    order: ThreadOrder,
-    as_of: NaiveDate,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<ThreadListing>, i64), StoreError> {
-    let statuses: Option<Vec<String>> = (!filter.statuses.is_empty()).then(|| {
-        filter
-            .statuses
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect()
-    });
-    let rows = sqlx::query!(
-        r#"
-        SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-               t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-               t.mention_count, t.fulfilled_on, t.advanced_on,
-               count(*) OVER () AS "total!"
-        FROM threads t
-        WHERE t.retired_at IS NULL AND t.mention_count > 0
-          AND (t.first_stated IS NULL OR t.first_stated <= $1)
-          AND ($2::text IS NULL OR t.topic = $2)
-          AND ($3::text IS NULL OR t.parties @> ARRAY[$3::text])
-          AND ($4::text[] IS NULL
-               OR thread_status(t.fulfilled_on, t.advanced_on, t.deadline, $1) = ANY($4))
-          AND ($5::text IS NULL OR t.id IN (
-                SELECT m.thread_id FROM thread_mentions m WHERE m.relation = $5))
-          AND ($6::int IS NULL OR t.last_mentioned >= make_date($6, 1, 1))
-          AND ($7::int IS NULL OR t.first_stated <= make_date($7, 12, 31))
-          AND (NOT $8::bool OR t.deadline IS NOT NULL)
-          AND ($9::text IS NULL OR t.search @@ $9::tsquery)
-        ORDER BY
-          CASE WHEN $10 = 'last' THEN t.last_mentioned END DESC NULLS LAST,
-          CASE WHEN $10 = 'first' THEN t.first_stated END ASC NULLS LAST,
-          CASE WHEN $10 = 'deadline' THEN t.deadline END ASC NULLS LAST,
-          CASE WHEN $10 = 'mentions' THEN t.mention_count END DESC,
-          t.id DESC
-        LIMIT $11 OFFSET $12
-        "#,
-        as_of,
-        filter.topic.as_deref(),
-        filter.party.as_deref(),
-        statuses.as_deref(),
-        filter.relation.map(Relation::as_str),
-        filter.from_year,
-        filter.to_year,
-        filter.has_deadline,
-        tsquery(&filter.words),
-        order.as_str(),
-        limit,
-        offset,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let total = rows.first().map_or(0, |r| r.total);
-    let threads = rows
-        .into_iter()
-        .map(|r| ThreadListing {
+/// A thread row as the list queries return it.
+struct ListingRow {
+    id: i64,
+    title: String,
+    topic: String,
+    parties: Vec<String>,
+    deadline_text: Option<String>,
+    deadline: Option<NaiveDate>,
+    target: Option<Json<TargetValue>>,
+    first_stated: Option<NaiveDate>,
+    last_mentioned: Option<NaiveDate>,
+    mention_count: i32,
+    fulfilled_on: Option<NaiveDate>,
+    advanced_on: Option<NaiveDate>,
+}
+
+impl From<ListingRow> for ThreadListing {
+    fn from(r: ListingRow) -> Self {
+        ThreadListing {
             id: r.id,
             title: r.title,
             topic: r.topic,
@@ -183,9 +139,186 @@ pub async fn list_threads(
             mention_count: r.mention_count,
             fulfilled_on: r.fulfilled_on,
             advanced_on: r.advanced_on,
+        }
+    }
+}
+
+/// Most threads a list counts; beyond it the list says "more than".
+pub const LIST_COUNT_CAP: i64 = 1_000;
+
+/// The list's filter as query arguments (`thread_matches`, migration
+/// `filter_threads_with_one_function`).
+struct FilterArgs {
+    statuses: Option<Vec<String>>,
+    words: Option<String>,
+    /// The threads with a mention of the filter's relation, when that is not one the threads
+    /// keep a date of (fulfils, advances) or every thread has (origin).
+    relation_threads: Option<Vec<i64>>,
+}
+
+impl FilterArgs {
+    async fn new(conn: &mut PgConnection, filter: &ThreadFilter) -> Result<FilterArgs, StoreError> {
+        let relation_threads = match filter.relation {
+            Some(r @ (Relation::Reaffirms | Relation::Revises | Relation::Refers)) => Some(
+                sqlx::query_scalar!(
+                    "SELECT DISTINCT thread_id FROM thread_mentions WHERE relation = $1",
+                    r.as_str()
+                )
+                .fetch_all(&mut *conn)
+                .await?,
+            ),
+            _ => None,
+        };
+        Ok(FilterArgs {
+            statuses: (!filter.statuses.is_empty()).then(|| {
+                filter
+                    .statuses
+                    .iter()
+                    .map(|s| s.as_str().to_owned())
+                    .collect()
+            }),
+            words: tsquery(&filter.words),
+            relation_threads,
         })
-        .collect();
-    Ok((threads, total))
+    }
+}
+
+/// A list query in one of the orders: the same arguments, its own `ORDER BY` (and index).
+macro_rules! listing {
+    ($conn:expr, $f:expr, $a:expr, $as_of:expr, $limit:expr, $offset:expr, $sql:literal) => {
+        sqlx::query_as!(
+            ListingRow,
+            $sql,
+            $as_of,
+            $f.topic.as_deref(),
+            $f.party.as_deref(),
+            $a.statuses.as_deref(),
+            $f.relation.map(Relation::as_str),
+            $f.from_year,
+            $f.to_year,
+            $f.has_deadline,
+            $a.words.as_deref(),
+            $a.relation_threads.as_deref(),
+            $limit,
+            $offset
+        )
+        .fetch_all(&mut *$conn)
+        .await?
+    };
+}
+
+/// One page of the active threads that pass `filter`, as of a date (threads first stated
+/// after it are left out; statuses are as of it), and how many pass in all, counted up to
+/// [`LIST_COUNT_CAP`] + 1. Each order walks its own index and stops at the page.
+pub async fn list_threads(
+    conn: &mut PgConnection,
+    filter: &ThreadFilter,
+    order: ThreadOrder,
+    as_of: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ThreadListing>, i64), StoreError> {
+    let a = FilterArgs::new(conn, filter).await?;
+    // Plans for these arguments, not generic ones: the filters' `IS NULL OR` fold away.
+    sqlx::query!("SET plan_cache_mode = force_custom_plan")
+        .execute(&mut *conn)
+        .await?;
+    let rows = match order {
+        ThreadOrder::LastMentioned => listing!(
+            conn,
+            filter,
+            a,
+            as_of,
+            limit,
+            offset,
+            r#"
+            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+                   t.mention_count, t.fulfilled_on, t.advanced_on
+            FROM threads t
+            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
+            ORDER BY t.last_mentioned DESC NULLS LAST, t.id DESC
+            LIMIT $11 OFFSET $12
+            "#
+        ),
+        ThreadOrder::FirstStated => listing!(
+            conn,
+            filter,
+            a,
+            as_of,
+            limit,
+            offset,
+            r#"
+            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+                   t.mention_count, t.fulfilled_on, t.advanced_on
+            FROM threads t
+            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
+            ORDER BY t.first_stated NULLS LAST, t.id
+            LIMIT $11 OFFSET $12
+            "#
+        ),
+        ThreadOrder::Deadline => listing!(
+            conn,
+            filter,
+            a,
+            as_of,
+            limit,
+            offset,
+            r#"
+            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+                   t.mention_count, t.fulfilled_on, t.advanced_on
+            FROM threads t
+            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
+            ORDER BY t.deadline NULLS LAST, t.id
+            LIMIT $11 OFFSET $12
+            "#
+        ),
+        ThreadOrder::Mentions => listing!(
+            conn,
+            filter,
+            a,
+            as_of,
+            limit,
+            offset,
+            r#"
+            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+                   t.mention_count, t.fulfilled_on, t.advanced_on
+            FROM threads t
+            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
+            ORDER BY t.mention_count DESC, t.id DESC
+            LIMIT $11 OFFSET $12
+            "#
+        ),
+    };
+    let total = sqlx::query_scalar!(
+        r#"
+        SELECT count(*) AS "n!" FROM (
+            SELECT 1 FROM threads t
+            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
+            LIMIT $11
+        ) x
+        "#,
+        as_of,
+        filter.topic.as_deref(),
+        filter.party.as_deref(),
+        a.statuses.as_deref(),
+        filter.relation.map(Relation::as_str),
+        filter.from_year,
+        filter.to_year,
+        filter.has_deadline,
+        a.words.as_deref(),
+        a.relation_threads.as_deref(),
+        LIST_COUNT_CAP + 1
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!("RESET plan_cache_mode")
+        .execute(&mut *conn)
+        .await?;
+    Ok((rows.into_iter().map(ThreadListing::from).collect(), total))
 }
 
 /// An active thread by id.

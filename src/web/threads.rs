@@ -212,25 +212,30 @@ impl ListParams {
 pub struct Pages {
     pub page: u32,
     pub pages: u32,
+    /// Whether `pages` is all there are (lists count only so far).
+    pub known: bool,
     /// The page before (past the end: the last page).
     pub prev: Option<String>,
     pub next: Option<String>,
 }
 
 impl Pages {
-    fn new(params: &ListParams, total: i64) -> Pages {
-        Pages::at(params, total, "/threads", PAGE_SIZE)
-    }
-
-    /// Page links of `base` (`/threads`, `/timeline`) showing `size` threads a page.
-    pub fn at(params: &ListParams, total: i64, base: &str, size: i64) -> Pages {
-        let pages = ((total + size - 1) / size).max(1) as u32;
+    /// Page links of `base` (`/threads`, `/timeline`) showing `size` threads a page, of
+    /// `total` threads counted (up to the list's cap), knowing whether a page follows this one.
+    pub fn at(params: &ListParams, total: i64, base: &str, size: i64, has_next: bool) -> Pages {
+        let counted = ((total.min(browse::LIST_COUNT_CAP) + size - 1) / size).max(1) as u32;
         let page = params.page;
+        let pages = if has_next {
+            counted.max(page + 1)
+        } else {
+            counted
+        };
         Pages {
             page,
             pages,
+            known: total <= browse::LIST_COUNT_CAP,
             prev: (page > 1).then(|| params.href_at(base, (page - 1).min(pages))),
-            next: (page < pages).then(|| params.href_at(base, page + 1)),
+            next: has_next.then(|| params.href_at(base, page + 1)),
         }
     }
 
@@ -297,6 +302,8 @@ struct IndexPage {
     params: ListParams,
     rows: Vec<Row>,
     total: i64,
+    /// More threads pass than were counted.
+    more_than: bool,
     pages: Pages,
     topics: Vec<Choice>,
     parties: Vec<Choice>,
@@ -314,21 +321,26 @@ pub async fn index(
     let params = ListParams::parse(&query, &state)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let offset = i64::from(params.page - 1) * PAGE_SIZE;
-    let (threads, mut total) = browse::list_threads(
+    // One more than a page: whether a next page exists, whatever the count.
+    let (mut threads, mut total) = browse::list_threads(
         &mut conn,
         &params.filter,
         params.order,
         params.as_of,
-        PAGE_SIZE,
+        PAGE_SIZE + 1,
         offset,
     )
     .await?;
+    let has_next = threads.len() as i64 > PAGE_SIZE;
+    threads.truncate(PAGE_SIZE as usize);
     if threads.is_empty() && params.page > 1 {
         // Past the last page: count what there is, to offer the way back.
         total = browse::list_threads(&mut conn, &params.filter, params.order, params.as_of, 1, 0)
             .await?
             .1;
     }
+    let more_than = total > browse::LIST_COUNT_CAP;
+    let total = total.min(browse::LIST_COUNT_CAP);
     let rows = threads
         .iter()
         .map(|t| Row::new(&ui, t, params.as_of))
@@ -377,12 +389,13 @@ pub async fn index(
             selected: params.order == *o,
         })
         .collect();
-    let pages = Pages::new(&params, total);
+    let pages = Pages::at(&params, total, "/threads", PAGE_SIZE, has_next);
     render(&IndexPage {
         ui,
         params,
         rows,
         total,
+        more_than,
         pages,
         topics,
         parties,
@@ -745,6 +758,7 @@ pub async fn show(
     let mention_pages = Pages {
         page: page as u32,
         pages: pages as u32,
+        known: true,
         prev: (page > 1).then(|| page_href(page - 1)),
         next: (page < pages).then(|| page_href(page + 1)),
     };

@@ -23,6 +23,7 @@ struct TimelinePage {
     params: ListParams,
     overview: Overview,
     total: i64,
+    more_than: bool,
     pages: Pages,
 }
 
@@ -37,15 +38,17 @@ pub async fn index(
     params.order = ThreadOrder::FirstStated;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let offset = i64::from(params.page - 1) * PAGE_SIZE;
-    let (threads, total) = browse::list_threads(
+    let (mut threads, total) = browse::list_threads(
         &mut conn,
         &params.filter,
         params.order,
         params.as_of,
-        PAGE_SIZE,
+        PAGE_SIZE + 1,
         offset,
     )
     .await?;
+    let has_next = threads.len() as i64 > PAGE_SIZE;
+    threads.truncate(PAGE_SIZE as usize);
     let ids: Vec<i64> = threads.iter().map(|t| t.id).collect();
     let mut marks: HashMap<i64, Vec<_>> = HashMap::new();
     for m in browse::mention_months(&mut conn, &ids).await? {
@@ -86,12 +89,15 @@ pub async fn index(
         ui.t("common.today").to_owned()
     };
     let overview = svg::overview(&lanes, (params.as_of, as_of_label));
-    let pages = Pages::at(&params, total, "/timeline", PAGE_SIZE);
+    let pages = Pages::at(&params, total, "/timeline", PAGE_SIZE, has_next);
+    let more_than = total > browse::LIST_COUNT_CAP;
+    let total = total.min(browse::LIST_COUNT_CAP);
     render(&TimelinePage {
         ui,
         params,
         overview,
         total,
+        more_than,
         pages,
     })
 }
