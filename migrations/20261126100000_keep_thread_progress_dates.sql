@@ -25,12 +25,14 @@ WHERE p.thread_id = t.id;
 CREATE FUNCTION thread_status(fulfilled_on date, advanced_on date, deadline date, as_of date)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE
-    WHEN fulfilled_on <= as_of THEN 'fulfilled'
-    WHEN deadline < as_of THEN 'overdue'
-    WHEN advanced_on <= as_of THEN 'in_progress'
-    ELSE 'open'
-END;
+AS $$
+    SELECT CASE
+        WHEN fulfilled_on <= as_of THEN 'fulfilled'
+        WHEN deadline < as_of THEN 'overdue'
+        WHEN advanced_on <= as_of THEN 'in_progress'
+        ELSE 'open'
+    END
+$$;
 
 -- The pages list active threads by these.
 CREATE INDEX threads_first_stated_idx ON threads (first_stated) WHERE retired_at IS NULL;
