@@ -11,10 +11,31 @@ use super::svg::{self, LaneInput, Overview, ThreadInput};
 use super::threads::{ListParams, ListQuery, Pages};
 use super::{AppState, WebError, render};
 use crate::store::StoreError;
-use crate::store::browse::{self, ThreadOrder};
+use chrono::NaiveDate;
+
+use crate::link::Relation;
+use crate::store::browse::{self, ThreadListing, ThreadOrder};
 
 /// Threads drawn on one page: beyond this the page is paginated, so that rows stay readable.
 pub const PAGE_SIZE: i64 = 100;
+/// Threads of up to this many mentions are drawn a mark per month of mentions.
+const MONTHS_UP_TO: i64 = 24;
+
+/// A long thread's marks from its row: (date, relation, mentions), in date order.
+fn milestones(t: &ThreadListing) -> Vec<(NaiveDate, Relation, i64)> {
+    let mut marks: Vec<(NaiveDate, Relation, i64)> = [
+        (t.first_stated, Relation::Origin),
+        (t.advanced_on, Relation::Advances),
+        (t.fulfilled_on, Relation::Fulfils),
+        (t.last_mentioned, Relation::Reaffirms),
+    ]
+    .into_iter()
+    .filter_map(|(d, r)| Some((d?, r, 1)))
+    .collect();
+    marks.sort_by_key(|m| m.0);
+    marks.dedup_by_key(|m| m.0);
+    marks
+}
 
 #[derive(Template)]
 #[template(path = "timeline/index.html")]
@@ -49,7 +70,15 @@ pub async fn index(
     .await?;
     let has_next = threads.len() as i64 > PAGE_SIZE;
     threads.truncate(PAGE_SIZE as usize);
-    let ids: Vec<i64> = threads.iter().map(|t| t.id).collect();
+    // Threads of a few mentions draw every month they were mentioned in; longer ones (a
+    // commitment restated in hundreds of articles) draw their milestones from the thread's
+    // own row: first stated, first advanced, fulfilled, last mentioned. Their mentions are
+    // not read, so a page costs the same whatever its threads' lengths.
+    let ids: Vec<i64> = threads
+        .iter()
+        .filter(|t| i64::from(t.mention_count) <= MONTHS_UP_TO)
+        .map(|t| t.id)
+        .collect();
     let mut marks: HashMap<i64, Vec<_>> = HashMap::new();
     for m in browse::mention_months(&mut conn, &ids).await? {
         marks
@@ -67,7 +96,7 @@ pub async fn index(
             .map(|t| ThreadInput {
                 href: format!("/threads/{}", t.id),
                 title: t.title.clone(),
-                marks: marks.remove(&t.id).unwrap_or_default(),
+                marks: marks.remove(&t.id).unwrap_or_else(|| milestones(t)),
             })
             .collect();
         if !mine.is_empty() {
@@ -100,4 +129,34 @@ pub async fn index(
         more_than,
         pages,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_thread_is_drawn_by_its_milestones_in_date_order() {
+        let d = |s: &str| s.parse::<NaiveDate>().ok();
+        let t = ThreadListing {
+            id: 1,
+            title: "t".into(),
+            topic: "trade".into(),
+            parties: vec![],
+            deadline_text: None,
+            deadline: None,
+            target: None,
+            first_stated: d("2011-06-13"),
+            last_mentioned: d("2020-01-01"),
+            mention_count: 500,
+            fulfilled_on: d("2020-01-01"),
+            advanced_on: d("2014-03-01"),
+        };
+        let relations: Vec<Relation> = milestones(&t).into_iter().map(|m| m.1).collect();
+        // The last mention fell on the fulfilment's day: one mark, the fulfilment.
+        assert_eq!(
+            relations,
+            [Relation::Origin, Relation::Advances, Relation::Fulfils]
+        );
+    }
 }
