@@ -1,5 +1,11 @@
 //! Full-text search over units and document titles, through their jieba-cut `tsvector`s and
 //! GIN indexes. Queries are `tsquery` literals ([`super::browse::tsquery`]).
+//!
+//! A search reads the matching units once: the newest [`NEWEST`] of them, with their
+//! documents and ranks ([`newest_matches`]). Counting, ranking and grouping by document are
+//! done on those; only the page's units are then read whole ([`units_by_id`]). Ranking every
+//! match of a common word (合作: 380,000 of a million units) took seconds, and the newest
+//! matches are what an analyst looks for first.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -7,10 +13,46 @@ use sqlx::PgConnection;
 use super::StoreError;
 use crate::extract::Kind;
 
-/// Most matches counted; beyond it a search says "more than".
-pub const COUNT_CAP: i64 = 1000;
+/// Matches read, newest first; beyond them a search says "more than".
+pub const NEWEST: i64 = 1000;
 
-/// A unit that matches.
+/// A matching unit: its id, document and rank.
+#[derive(Debug, Clone, Copy)]
+pub struct Match {
+    pub id: i64,
+    pub document_id: i64,
+    pub rank: f32,
+}
+
+/// The current units matching `query`, the most recently stored first, at most `limit`.
+pub async fn newest_matches(
+    conn: &mut PgConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<Match>, StoreError> {
+    Ok(sqlx::query!(
+        r#"
+        SELECT c.id, c.document_id, ts_rank(c.search, $1::text::tsquery) AS "rank!"
+        FROM commitments c
+        WHERE c.retired_at IS NULL AND c.search @@ $1::text::tsquery
+        ORDER BY c.id DESC
+        LIMIT $2
+        "#,
+        query,
+        limit
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| Match {
+        id: r.id,
+        document_id: r.document_id,
+        rank: r.rank,
+    })
+    .collect())
+}
+
+/// A unit that matches, as the page shows it.
 #[derive(Debug, Clone)]
 pub struct UnitHit {
     pub commitment_id: i64,
@@ -25,28 +67,10 @@ pub struct UnitHit {
     pub thread: Option<(i64, String)>,
 }
 
-/// Matching units ranked: the most recently stored this many. Ranking every match of a common
-/// word (合作: 380,000 of a million units) took seconds; the newest matches are what an
-/// analyst looks for first.
-pub const RANKED: i64 = 500;
-
-/// One page of the current units matching `query`, best first (rank, then newest), among
-/// the [`RANKED`] most recently stored matches.
-pub async fn units(
-    conn: &mut PgConnection,
-    query: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<UnitHit>, StoreError> {
+/// Units by id, in the order given.
+pub async fn units_by_id(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<UnitHit>, StoreError> {
     let rows = sqlx::query!(
         r#"
-        WITH hits AS (
-            SELECT c.id, ts_rank(c.search, $1::text::tsquery) AS rank
-            FROM commitments c
-            WHERE c.retired_at IS NULL AND c.search @@ $1::text::tsquery
-            ORDER BY c.id DESC
-            LIMIT $4
-        )
         SELECT c.id, c.text, c.kind, c.document_id, d.title,
                coalesce(d.signed_on, d.published_on) AS date,
                (SELECT b.seq FROM document_blocks b
@@ -54,18 +78,14 @@ pub async fn units(
                   AND b.start_char <= c.span_start AND c.span_start < b.end_char
                 ORDER BY b.seq LIMIT 1) AS block,
                t.id AS "thread_id?", t.title AS "thread_title?"
-        FROM hits h
-        JOIN commitments c ON c.id = h.id
+        FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
+        JOIN commitments c ON c.id = k.id
         JOIN documents d ON d.id = c.document_id
         LEFT JOIN thread_mentions m ON m.commitment_id = c.id
         LEFT JOIN threads t ON t.id = m.thread_id AND t.retired_at IS NULL
-        ORDER BY h.rank DESC, coalesce(d.signed_on, d.published_on) DESC NULLS LAST, c.id
-        LIMIT $2 OFFSET $3
+        ORDER BY k.n
         "#,
-        query,
-        limit,
-        offset,
-        RANKED
+        ids
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -85,20 +105,23 @@ pub async fn units(
         .collect()
 }
 
-/// How many current units match, counted up to [`COUNT_CAP`] + 1.
-pub async fn count_units(conn: &mut PgConnection, query: &str) -> Result<i64, StoreError> {
+/// The documents whose titles match `query`, newest first, at most `limit`.
+pub async fn title_matches(
+    conn: &mut PgConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<i64>, StoreError> {
     Ok(sqlx::query_scalar!(
         r#"
-        SELECT count(*) AS "n!" FROM (
-            SELECT 1 FROM commitments c
-            WHERE c.retired_at IS NULL AND c.search @@ $1::text::tsquery
-            LIMIT $2
-        ) x
+        SELECT e.document_id FROM document_extractions e
+        WHERE e.title_search @@ $1::text::tsquery
+        ORDER BY e.document_id DESC
+        LIMIT $2
         "#,
         query,
-        COUNT_CAP + 1
+        limit
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
@@ -109,55 +132,39 @@ pub struct DocumentHit {
     pub title: String,
     pub date: Option<NaiveDate>,
     pub title_match: bool,
-    /// Its matching units among the [`COUNT_CAP`] most recently stored matches.
+    /// Its units among the newest matches.
     pub units: i64,
 }
 
-/// The documents matching `query`: those whose title matches first, then by matching units,
-/// then newest.
-pub async fn documents(
+/// Documents by id with their titles and dates, in the order given; `found` says for each
+/// whether its title matched and how many of its units did.
+pub async fn documents_by_id(
     conn: &mut PgConnection,
-    query: &str,
-    limit: i64,
+    found: &[(i64, bool, i64)],
 ) -> Result<Vec<DocumentHit>, StoreError> {
-    Ok(sqlx::query!(
+    let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
+    let rows = sqlx::query!(
         r#"
-        WITH by_units AS (
-            SELECT document_id, count(*) AS hits FROM (
-                SELECT c.document_id FROM commitments c
-                WHERE c.retired_at IS NULL AND c.search @@ $1::text::tsquery
-                ORDER BY c.id DESC
-                LIMIT $3
-            ) x GROUP BY document_id
-        ), by_title AS (
-            SELECT e.document_id FROM document_extractions e
-            WHERE e.title_search @@ $1::text::tsquery
-        ), found AS (
-            SELECT document_id FROM by_units UNION SELECT document_id FROM by_title
-        )
-        SELECT d.id, d.title, coalesce(d.signed_on, d.published_on) AS date,
-               (t.document_id IS NOT NULL) AS "title_match!",
-               coalesce(u.hits, 0) AS "units!"
-        FROM found f
-        JOIN documents d ON d.id = f.document_id
-        LEFT JOIN by_units u ON u.document_id = d.id
-        LEFT JOIN by_title t ON t.document_id = d.id
-        ORDER BY 4 DESC, 5 DESC, 3 DESC NULLS LAST, d.id
-        LIMIT $2
+        SELECT d.id, d.title, coalesce(d.signed_on, d.published_on) AS date
+        FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
+        JOIN documents d ON d.id = k.id
+        ORDER BY k.n
         "#,
-        query,
-        limit,
-        COUNT_CAP
+        &ids
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| DocumentHit {
-        id: r.id,
-        title: r.title,
-        date: r.date,
-        title_match: r.title_match,
-        units: r.units,
-    })
-    .collect())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let &(_, title_match, units) = found.iter().find(|f| f.0 == r.id)?;
+            Some(DocumentHit {
+                id: r.id,
+                title: r.title,
+                date: r.date,
+                title_match,
+                units,
+            })
+        })
+        .collect())
 }

@@ -11,7 +11,7 @@ use super::threads::{Piece, highlight};
 use super::{AppState, WebError, render};
 use crate::store::StoreError;
 use crate::store::browse::tsquery;
-use crate::store::search::{self, COUNT_CAP, DocumentHit, RANKED};
+use crate::store::search::{self, DocumentHit, NEWEST};
 
 pub const PAGE_SIZE: i64 = 20;
 const DOCUMENTS: i64 = 10;
@@ -96,12 +96,38 @@ pub async fn index(
         return render(&page_view);
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let total = search::count_units(&mut conn, &tsq).await?;
-    let offset = i64::from(page - 1) * PAGE_SIZE;
-    let units = search::units(&mut conn, &tsq, PAGE_SIZE, offset).await?;
-    page_view.documents = search::documents(&mut conn, &tsq, DOCUMENTS).await?;
-    page_view.more_than = total > COUNT_CAP;
-    page_view.total = total.min(COUNT_CAP);
+    // The newest matches, read once: counted, ranked and grouped by document here.
+    let mut matches = search::newest_matches(&mut conn, &tsq, NEWEST + 1).await?;
+    page_view.more_than = matches.len() as i64 > NEWEST;
+    matches.truncate(NEWEST as usize);
+    page_view.total = matches.len() as i64;
+    let mut by_document: Vec<(i64, bool, i64)> = Vec::new();
+    for m in &matches {
+        match by_document.iter_mut().find(|d| d.0 == m.document_id) {
+            Some(d) => d.2 += 1,
+            None => by_document.push((m.document_id, false, 1)),
+        }
+    }
+    for id in search::title_matches(&mut conn, &tsq, DOCUMENTS).await? {
+        match by_document.iter_mut().find(|d| d.0 == id) {
+            Some(d) => d.1 = true,
+            None => by_document.push((id, true, 0)),
+        }
+    }
+    // Titles first, then by matching units, then newest.
+    by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
+    by_document.truncate(DOCUMENTS as usize);
+    page_view.documents = search::documents_by_id(&mut conn, &by_document).await?;
+    // Best first, then newest.
+    matches.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(b.id.cmp(&a.id)));
+    let offset = (page as usize - 1) * PAGE_SIZE as usize;
+    let ids: Vec<i64> = matches
+        .iter()
+        .skip(offset)
+        .take(PAGE_SIZE as usize)
+        .map(|m| m.id)
+        .collect();
+    let units = search::units_by_id(&mut conn, &ids).await?;
     let kind_label = |k: crate::extract::Kind| page_view.ui.t(&format!("kind.{k}")).to_owned();
     page_view.hits = units
         .into_iter()
@@ -118,8 +144,8 @@ pub async fn index(
         })
         .collect();
     let href = |p: u32| format!("/search?q={}&page={p}", url_encode(&page_view.q));
-    let pages = ((page_view.total.min(RANKED) + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
-    page_view.ranked_among = (page_view.total > RANKED).then_some(RANKED);
+    let pages = ((page_view.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    page_view.ranked_among = page_view.more_than.then_some(NEWEST);
     page_view.prev = (page > 1).then(|| href((page - 1).min(pages)));
     page_view.next = (page < pages).then(|| href(page + 1));
     render(&page_view)
