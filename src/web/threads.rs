@@ -203,6 +203,28 @@ impl ListParams {
         }
     }
 
+    /// This page of the list, `size` threads, with how many pass in all (up to the count's
+    /// cap) and whether a page follows.
+    pub async fn fetch(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        size: i64,
+    ) -> Result<(Vec<ThreadListing>, i64, bool), WebError> {
+        // One more than a page: whether a next page exists, whatever the count.
+        let (mut threads, total) = browse::list_threads(
+            conn,
+            &self.filter,
+            self.order,
+            self.as_of,
+            size + 1,
+            i64::from(self.page - 1) * size,
+        )
+        .await?;
+        let has_next = threads.len() as i64 > size;
+        threads.truncate(size as usize);
+        Ok((threads, total, has_next))
+    }
+
     pub fn is_filtered(&self) -> bool {
         self.href(1) != "/threads"
     }
@@ -320,25 +342,7 @@ pub async fn index(
     let ui = Ui::new(&req, state.extractor.lexicon());
     let params = ListParams::parse(&query, &state)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let offset = i64::from(params.page - 1) * PAGE_SIZE;
-    // One more than a page: whether a next page exists, whatever the count.
-    let (mut threads, mut total) = browse::list_threads(
-        &mut conn,
-        &params.filter,
-        params.order,
-        params.as_of,
-        PAGE_SIZE + 1,
-        offset,
-    )
-    .await?;
-    let has_next = threads.len() as i64 > PAGE_SIZE;
-    threads.truncate(PAGE_SIZE as usize);
-    if threads.is_empty() && params.page > 1 {
-        // Past the last page: count what there is, to offer the way back.
-        total = browse::list_threads(&mut conn, &params.filter, params.order, params.as_of, 1, 0)
-            .await?
-            .1;
-    }
+    let (threads, total, has_next) = params.fetch(&mut conn, PAGE_SIZE).await?;
     let more_than = total > browse::LIST_COUNT_CAP;
     let total = total.min(browse::LIST_COUNT_CAP);
     let rows = threads

@@ -193,16 +193,7 @@ async fn the_document_page_highlights_units_with_notes_and_a_legend() {
     assert!(page.contains("recurs every 2 years"));
     assert!(page.contains("<dd>Trade</dd>"));
     // In Chinese: the labels, topics and times, not the document, change language.
-    let zh = app
-        .client
-        .get(format!("{}/documents/{doc}", app.address))
-        .header("Cookie", "lang=zh")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let zh = app.page_in("zh", &format!("/documents/{doc}")).await;
     assert!(zh.contains("提取的表述") && zh.contains("<dd>贸易</dd>"));
     assert!(zh.contains("双边贸易额：400亿美元（2015年前）"));
     assert!(zh.contains("每2年一次"));

@@ -237,6 +237,19 @@ impl TestApp {
         (status, response.text().await.expect("body"))
     }
 
+    /// GET a page with the interface language chosen by its cookie; returns the body.
+    pub async fn page_in(&self, lang: &str, path: &str) -> String {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .header("Cookie", format!("lang={lang}"))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// Ingest a file from disk into this app's database.
     pub async fn ingest(&self, path: &Path) -> pledgeline::corpus::FileReport {
         corpus_of(&self.db.pool).ingest_path(path).await

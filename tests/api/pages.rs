@@ -272,7 +272,7 @@ async fn the_interface_speaks_chinese_or_english_and_remembers_the_choice() {
     let en = get("/", ("Accept-Language", "en-US")).await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Commitments by topic"));
     // The cookie wins over the browser's preference.
-    let chosen = get("/threads", ("Cookie", "lang=zh")).await;
+    let chosen = app.page_in("zh", "/threads").await;
     assert!(chosen.contains("首次提出"));
     let chosen = app
         .client
@@ -398,16 +398,7 @@ async fn search_finds_statements_and_documents_and_never_fails() {
         assert!(body.contains(says), "{q}: {says}");
     }
     // The interface in Chinese.
-    let zh = app
-        .client
-        .get(format!("{}/search", app.address))
-        .header("Cookie", "lang=zh")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let zh = app.page_in("zh", "/search").await;
     assert!(zh.contains("输入一个或多个词语"));
 }
 
