@@ -323,7 +323,8 @@ pub async fn list_threads(
 
 /// An active thread by id.
 pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadListing>, StoreError> {
-    Ok(sqlx::query!(
+    Ok(sqlx::query_as!(
+        ListingRow,
         r#"
         SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
                t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
@@ -335,20 +336,7 @@ pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadLis
     )
     .fetch_optional(&mut *conn)
     .await?
-    .map(|r| ThreadListing {
-        id: r.id,
-        title: r.title,
-        topic: r.topic,
-        parties: r.parties,
-        deadline_text: r.deadline_text,
-        deadline: r.deadline,
-        target: r.target.map(|j| j.0),
-        first_stated: r.first_stated,
-        last_mentioned: r.last_mentioned,
-        mention_count: r.mention_count,
-        fulfilled_on: r.fulfilled_on,
-        advanced_on: r.advanced_on,
-    }))
+    .map(ThreadListing::from))
 }
 
 /// A mention as the thread page shows it.
@@ -415,55 +403,6 @@ pub async fn mentions(
             })
         })
         .collect()
-}
-
-/// Active threads by topic, as of a date: (topic, threads).
-pub async fn count_by_topic(
-    conn: &mut PgConnection,
-    as_of: NaiveDate,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query!(
-        r#"
-        SELECT topic, count(*) AS "n!" FROM threads
-        WHERE retired_at IS NULL AND mention_count > 0
-          AND (first_stated IS NULL OR first_stated <= $1)
-        GROUP BY topic ORDER BY count(*) DESC, topic
-        "#,
-        as_of
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.topic, r.n))
-    .collect())
-}
-
-/// Active threads by status, as of a date.
-pub async fn count_by_status(
-    conn: &mut PgConnection,
-    as_of: NaiveDate,
-) -> Result<Vec<(Status, i64)>, StoreError> {
-    let rows = sqlx::query!(
-        r#"
-        SELECT thread_status(fulfilled_on, advanced_on, deadline, $1) AS "status!",
-               count(*) AS "n!"
-        FROM threads
-        WHERE retired_at IS NULL AND mention_count > 0
-          AND (first_stated IS NULL OR first_stated <= $1)
-        GROUP BY 1
-        "#,
-        as_of
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut counts: Vec<(Status, i64)> = Status::ALL.iter().map(|&s| (s, 0)).collect();
-    for r in rows {
-        let status: Status = r.status.parse()?;
-        if let Some(c) = counts.iter_mut().find(|(s, _)| *s == status) {
-            c.1 = r.n;
-        }
-    }
-    Ok(counts)
 }
 
 /// Documents by year of their date (signing, else publication): (year, documents); undated
@@ -606,7 +545,8 @@ pub async fn short_list(
     as_of: NaiveDate,
     limit: i64,
 ) -> Result<Vec<ThreadListing>, StoreError> {
-    let rows = sqlx::query!(
+    Ok(sqlx::query_as!(
+        ListingRow,
         r#"
         (SELECT t.id AS "id!", t.title AS "title!", t.topic AS "topic!",
                 t.parties AS "parties!", t.deadline_text, t.deadline,
@@ -647,22 +587,8 @@ pub async fn short_list(
         limit
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ThreadListing {
-            id: r.id,
-            title: r.title,
-            topic: r.topic,
-            parties: r.parties,
-            deadline_text: r.deadline_text,
-            deadline: r.deadline,
-            target: r.target.map(|j| j.0),
-            first_stated: r.first_stated,
-            last_mentioned: r.last_mentioned,
-            mention_count: r.mention_count,
-            fulfilled_on: r.fulfilled_on,
-            advanced_on: r.advanced_on,
-        })
-        .collect())
+    .await?
+    .into_iter()
+    .map(ThreadListing::from)
+    .collect())
 }

@@ -85,11 +85,6 @@ impl Lang {
             }
         }
     }
-
-    /// The other language's label too, for places that show both (error pages).
-    pub fn both(key: &str) -> (&'static str, &'static str) {
-        (Lang::En.t(key), Lang::Zh.t(key))
-    }
 }
 
 /// What every page's layout needs: the language, the page's own address (for the language
