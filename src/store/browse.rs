@@ -109,19 +109,19 @@ pub fn tsquery(terms: &[QueryTerm]) -> Option<String> {
 }
 
 /// A thread row as the list queries return it.
-struct ListingRow {
-    id: i64,
-    title: String,
-    topic: String,
-    parties: Vec<String>,
-    deadline_text: Option<String>,
-    deadline: Option<NaiveDate>,
-    target: Option<Json<TargetValue>>,
-    first_stated: Option<NaiveDate>,
-    last_mentioned: Option<NaiveDate>,
-    mention_count: i32,
-    fulfilled_on: Option<NaiveDate>,
-    advanced_on: Option<NaiveDate>,
+pub(super) struct ListingRow {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) topic: String,
+    pub(super) parties: Vec<String>,
+    pub(super) deadline_text: Option<String>,
+    pub(super) deadline: Option<NaiveDate>,
+    pub(super) target: Option<Json<TargetValue>>,
+    pub(super) first_stated: Option<NaiveDate>,
+    pub(super) last_mentioned: Option<NaiveDate>,
+    pub(super) mention_count: i32,
+    pub(super) fulfilled_on: Option<NaiveDate>,
+    pub(super) advanced_on: Option<NaiveDate>,
 }
 
 impl From<ListingRow> for ThreadListing {
@@ -145,181 +145,6 @@ impl From<ListingRow> for ThreadListing {
 
 /// Most threads a list counts; beyond it the list says "more than".
 pub const LIST_COUNT_CAP: i64 = 1_000;
-
-/// The list's filter as query arguments (`thread_matches`, migration
-/// `filter_threads_with_one_function`).
-struct FilterArgs {
-    statuses: Option<Vec<String>>,
-    words: Option<String>,
-    /// The threads with a mention of the filter's relation, when that is not one the threads
-    /// keep a date of (fulfils, advances) or every thread has (origin).
-    relation_threads: Option<Vec<i64>>,
-}
-
-impl FilterArgs {
-    async fn new(conn: &mut PgConnection, filter: &ThreadFilter) -> Result<FilterArgs, StoreError> {
-        let relation_threads = match filter.relation {
-            Some(r @ (Relation::Reaffirms | Relation::Revises | Relation::Refers)) => Some(
-                sqlx::query_scalar!(
-                    "SELECT DISTINCT thread_id FROM thread_mentions WHERE relation = $1",
-                    r.as_str()
-                )
-                .fetch_all(&mut *conn)
-                .await?,
-            ),
-            _ => None,
-        };
-        Ok(FilterArgs {
-            statuses: (!filter.statuses.is_empty()).then(|| {
-                filter
-                    .statuses
-                    .iter()
-                    .map(|s| s.as_str().to_owned())
-                    .collect()
-            }),
-            words: tsquery(&filter.words),
-            relation_threads,
-        })
-    }
-}
-
-/// A list query in one of the orders: the same arguments, its own `ORDER BY` (and index).
-macro_rules! listing {
-    ($conn:expr, $f:expr, $a:expr, $as_of:expr, $limit:expr, $offset:expr, $sql:literal) => {
-        sqlx::query_as!(
-            ListingRow,
-            $sql,
-            $as_of,
-            $f.topic.as_deref(),
-            $f.party.as_deref(),
-            $a.statuses.as_deref(),
-            $f.relation.map(Relation::as_str),
-            $f.from_year,
-            $f.to_year,
-            $f.has_deadline,
-            $a.words.as_deref(),
-            $a.relation_threads.as_deref(),
-            $limit,
-            $offset
-        )
-        .fetch_all(&mut *$conn)
-        .await?
-    };
-}
-
-/// One page of the active threads that pass `filter`, as of a date (threads first stated
-/// after it are left out; statuses are as of it), and how many pass in all, counted up to
-/// [`LIST_COUNT_CAP`] + 1. Each order walks its own index and stops at the page.
-pub async fn list_threads(
-    conn: &mut PgConnection,
-    filter: &ThreadFilter,
-    order: ThreadOrder,
-    as_of: NaiveDate,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<ThreadListing>, i64), StoreError> {
-    let a = FilterArgs::new(conn, filter).await?;
-    // Plans for these arguments, not generic ones: the filters' `IS NULL OR` fold away.
-    sqlx::query!("SET plan_cache_mode = force_custom_plan")
-        .execute(&mut *conn)
-        .await?;
-    let rows = match order {
-        ThreadOrder::LastMentioned => listing!(
-            conn,
-            filter,
-            a,
-            as_of,
-            limit,
-            offset,
-            r#"
-            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-                   t.mention_count, t.fulfilled_on, t.advanced_on
-            FROM threads t
-            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
-            ORDER BY t.last_mentioned DESC NULLS LAST, t.id DESC
-            LIMIT $11 OFFSET $12
-            "#
-        ),
-        ThreadOrder::FirstStated => listing!(
-            conn,
-            filter,
-            a,
-            as_of,
-            limit,
-            offset,
-            r#"
-            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-                   t.mention_count, t.fulfilled_on, t.advanced_on
-            FROM threads t
-            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
-            ORDER BY t.first_stated NULLS LAST, t.id
-            LIMIT $11 OFFSET $12
-            "#
-        ),
-        ThreadOrder::Deadline => listing!(
-            conn,
-            filter,
-            a,
-            as_of,
-            limit,
-            offset,
-            r#"
-            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-                   t.mention_count, t.fulfilled_on, t.advanced_on
-            FROM threads t
-            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
-            ORDER BY t.deadline NULLS LAST, t.id
-            LIMIT $11 OFFSET $12
-            "#
-        ),
-        ThreadOrder::Mentions => listing!(
-            conn,
-            filter,
-            a,
-            as_of,
-            limit,
-            offset,
-            r#"
-            SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-                   t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-                   t.mention_count, t.fulfilled_on, t.advanced_on
-            FROM threads t
-            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
-            ORDER BY t.mention_count DESC, t.id DESC
-            LIMIT $11 OFFSET $12
-            "#
-        ),
-    };
-    let total = sqlx::query_scalar!(
-        r#"
-        SELECT count(*) AS "n!" FROM (
-            SELECT 1 FROM threads t
-            WHERE thread_matches(t, $1, $2, $3, $4, $5, $6, $7, $8, $9::text::tsquery, $10)
-            LIMIT $11
-        ) x
-        "#,
-        as_of,
-        filter.topic.as_deref(),
-        filter.party.as_deref(),
-        a.statuses.as_deref(),
-        filter.relation.map(Relation::as_str),
-        filter.from_year,
-        filter.to_year,
-        filter.has_deadline,
-        a.words.as_deref(),
-        a.relation_threads.as_deref(),
-        LIST_COUNT_CAP + 1
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query!("RESET plan_cache_mode")
-        .execute(&mut *conn)
-        .await?;
-    Ok((rows.into_iter().map(ThreadListing::from).collect(), total))
-}
 
 /// An active thread by id.
 pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadListing>, StoreError> {

@@ -2,6 +2,7 @@
 //! transaction (`&mut PgConnection`), grouped by table.
 
 pub mod browse;
+pub mod catalog;
 pub mod commitments;
 pub mod documents;
 pub mod links;

@@ -30,6 +30,8 @@ pub struct AppState {
     pub extractor: &'static Extractor,
     /// The dashboard's data by as-of date.
     pub dashboards: std::sync::Arc<cache::PageCache<chrono::NaiveDate, dashboard::DashboardData>>,
+    /// The active threads, for the threads list and the timeline.
+    pub catalogs: std::sync::Arc<crate::store::catalog::Catalogs>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             pool,
             extractor,
             dashboards: Default::default(),
+            catalogs: Default::default(),
         }
     }
 }

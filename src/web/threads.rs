@@ -207,19 +207,19 @@ impl ListParams {
     /// cap) and whether a page follows.
     pub async fn fetch(
         &self,
+        state: &AppState,
         conn: &mut sqlx::PgConnection,
         size: i64,
     ) -> Result<(Vec<ThreadListing>, i64, bool), WebError> {
+        let catalog = state.catalogs.get(conn).await?;
         // One more than a page: whether a next page exists, whatever the count.
-        let (mut threads, total) = browse::list_threads(
-            conn,
+        let (mut threads, total) = catalog.list(
             &self.filter,
             self.order,
             self.as_of,
-            size + 1,
-            i64::from(self.page - 1) * size,
-        )
-        .await?;
+            size as usize + 1,
+            (self.page as usize - 1) * size as usize,
+        );
         let has_next = threads.len() as i64 > size;
         threads.truncate(size as usize);
         Ok((threads, total, has_next))
@@ -342,7 +342,7 @@ pub async fn index(
     let ui = Ui::new(&req, state.extractor.lexicon());
     let params = ListParams::parse(&query, &state)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let (threads, total, has_next) = params.fetch(&mut conn, PAGE_SIZE).await?;
+    let (threads, total, has_next) = params.fetch(&state, &mut conn, PAGE_SIZE).await?;
     let more_than = total > browse::LIST_COUNT_CAP;
     let total = total.min(browse::LIST_COUNT_CAP);
     let rows = threads

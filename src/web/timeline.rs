@@ -58,7 +58,7 @@ pub async fn index(
     // Lanes read in order of first statement, whatever the list's order.
     params.order = ThreadOrder::FirstStated;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let (threads, total, has_next) = params.fetch(&mut conn, PAGE_SIZE).await?;
+    let (threads, total, has_next) = params.fetch(&state, &mut conn, PAGE_SIZE).await?;
     // Threads of a few mentions draw every month they were mentioned in; longer ones (a
     // commitment restated in hundreds of articles) draw their milestones from the thread's
     // own row: first stated, first advanced, fulfilled, last mentioned. Their mentions are

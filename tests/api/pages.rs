@@ -475,7 +475,7 @@ async fn a_thread_of_many_mentions_is_listed_a_page_at_a_time_and_drawn_by_month
 }
 
 #[tokio::test]
-async fn the_dashboard_shows_new_documents_at_once_though_its_counts_are_kept() {
+async fn the_dashboard_and_lists_show_new_documents_at_once_though_their_data_are_kept() {
     let app = TestApp::spawn().await;
     let corpus = corpus_of(&app.db.pool);
     let total = |body: &str| -> i64 {
@@ -493,6 +493,19 @@ async fn the_dashboard_shows_new_documents_at_once_though_its_counts_are_kept() 
     let (_, again) = app.page("/").await;
     assert_eq!(total(&first), total(&again));
     assert!(!first.contains(">2012<"));
+    // How many threads a list says it found.
+    let listed = |path: &'static str| {
+        let app = &app;
+        async move {
+            let body = app.page(path).await.1;
+            let at = body.find("<strong>").expect("a count") + 8;
+            body[at..at + body[at..].find('<').unwrap()]
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    let (threads, timeline) = (listed("/threads").await, listed("/timeline").await);
+    assert!(threads > 0 && timeline == threads, "{threads} and {timeline}");
     app.ingest(&crate::helpers::sample(crate::helpers::SEED_2012))
         .await
         .outcome
@@ -504,4 +517,8 @@ async fn the_dashboard_shows_new_documents_at_once_though_its_counts_are_kept() 
         "the new document's year is counted at once"
     );
     assert_ne!(total(&after), total(&first));
+    // The threads list and the timeline read their threads again too.
+    let grown = listed("/threads").await;
+    assert!(grown > threads, "{threads} → {grown}");
+    assert_eq!(listed("/timeline").await, grown);
 }
