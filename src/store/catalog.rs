@@ -25,6 +25,7 @@ use super::StoreError;
 use super::browse::{LIST_COUNT_CAP, ListingRow, ThreadFilter, ThreadListing, ThreadOrder};
 use crate::extract::QueryTerm;
 use crate::link::Relation;
+use crate::link::status::Status;
 
 /// How long a catalog read while a writer was at work may serve: that writer's rows may be
 /// missing from it though the generation already counts them.
@@ -47,22 +48,39 @@ struct Entry {
     relations: u8,
 }
 
-impl Entry {
+/// What the filters test of a thread, packed: a list tests every thread when few pass.
+struct Facts {
+    /// Index into [`Catalog::topics`].
+    topic: u16,
+    relations: u8,
+    first_stated: Option<NaiveDate>,
+    last_mentioned: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+    fulfilled_on: Option<NaiveDate>,
+    advanced_on: Option<NaiveDate>,
+}
+
+impl Facts {
     /// The same rule as the list always had (and the SQL function `thread_matches` of
-    /// migration `filter_threads_with_one_function`).
-    fn passes(&self, f: &ThreadFilter, as_of: NaiveDate) -> bool {
-        let t = &self.listing;
-        t.first_stated.is_none_or(|d| d <= as_of)
-            && f.topic.as_ref().is_none_or(|topic| &t.topic == topic)
-            && f.party.as_ref().is_none_or(|p| t.parties.contains(p))
-            && (f.statuses.is_empty() || f.statuses.contains(&t.status(as_of)))
+    /// migration `filter_threads_with_one_function`), but for the topic (`topic`, its index)
+    /// and the sets tested before ([`Catalog::list`]).
+    fn passes(&self, f: &ThreadFilter, topic: Option<u16>, as_of: NaiveDate) -> bool {
+        self.first_stated.is_none_or(|d| d <= as_of)
+            && topic.is_none_or(|t| self.topic == t)
+            && (f.statuses.is_empty()
+                || f.statuses.contains(&Status::of(
+                    self.fulfilled_on,
+                    self.advanced_on,
+                    self.deadline,
+                    as_of,
+                )))
             && f.relation
                 .is_none_or(|r| self.relations & relation_bit(r) != 0)
             && f.from_year
-                .is_none_or(|y| t.last_mentioned.is_some_and(|d| d.year() >= y))
+                .is_none_or(|y| self.last_mentioned.is_some_and(|d| d.year() >= y))
             && f.to_year
-                .is_none_or(|y| t.first_stated.is_some_and(|d| d.year() <= y))
-            && (!f.has_deadline || t.deadline.is_some())
+                .is_none_or(|y| self.first_stated.is_some_and(|d| d.year() <= y))
+            && (!f.has_deadline || self.deadline.is_some())
     }
 }
 
@@ -72,14 +90,20 @@ pub struct Catalog {
     /// False when a writer was at work as it was read.
     sure: bool,
     made: Instant,
-    entries: Vec<Entry>,
-    /// Indexes into `entries`, one vector per [`ThreadOrder::ALL`].
+    listings: Vec<ThreadListing>,
+    /// By entry, as `listings`.
+    facts: Vec<Facts>,
+    topics: Vec<String>,
+    /// Indexes into `listings`, one vector per [`ThreadOrder::ALL`].
     orders: [Vec<u32>; 4],
     /// For each word of the threads' `search` vectors, the entries that have it, ascending.
     words: HashMap<Box<str>, Vec<u32>>,
+    /// For each party, the entries that name it.
+    parties: HashMap<String, Bits>,
 }
 
 /// A set of entries, a bit each.
+#[derive(Clone)]
 struct Bits(Vec<u64>);
 
 impl Bits {
@@ -197,7 +221,7 @@ impl Catalog {
             ix
         };
         // Undated last in every order, as the SQL orders had it (NULLS LAST).
-        let orders = ThreadOrder::ALL.map(|o| match o {
+        let mut orders = ThreadOrder::ALL.map(|o| match o {
             ThreadOrder::LastMentioned => order(&|a, b| {
                 (b.last_mentioned.is_some(), b.last_mentioned, b.id).cmp(&(
                     a.last_mentioned.is_some(),
@@ -223,13 +247,47 @@ impl Catalog {
                 order(&|a, b| (b.mention_count, b.id).cmp(&(a.mention_count, a.id)))
             }
         });
+        let mut topics: Vec<String> = Vec::new();
+        let mut parties: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut facts = Vec::with_capacity(entries.len());
+        let mut listings = Vec::with_capacity(entries.len());
+        for (i, Entry { listing, relations }) in entries.into_iter().enumerate() {
+            let topic = match topics.iter().position(|t| *t == listing.topic) {
+                Some(t) => t,
+                None => {
+                    topics.push(listing.topic.clone());
+                    topics.len() - 1
+                }
+            };
+            for p in &listing.parties {
+                parties.entry(p.clone()).or_default().push(i as u32);
+            }
+            facts.push(Facts {
+                topic: topic as u16,
+                relations,
+                first_stated: listing.first_stated,
+                last_mentioned: listing.last_mentioned,
+                deadline: listing.deadline,
+                fulfilled_on: listing.fulfilled_on,
+                advanced_on: listing.advanced_on,
+            });
+            listings.push(listing);
+        }
+        let len = listings.len();
+        orders.iter_mut().for_each(|o| o.shrink_to_fit());
         Catalog {
             generation,
             sure,
             made: Instant::now(),
-            entries,
+            listings,
+            facts,
+            topics,
             orders,
             words,
+            parties: parties
+                .into_iter()
+                .map(|(p, ix)| (p, Bits::of(len, &ix)))
+                .collect(),
         }
     }
 
@@ -237,7 +295,7 @@ impl Catalog {
     /// matches as itself or as all the words that cover it (see [`super::browse::tsquery`]).
     /// `None` when there are no terms.
     fn with_words(&self, terms: &[QueryTerm]) -> Option<Bits> {
-        let len = self.entries.len();
+        let len = self.listings.len();
         let word = |w: &str| Bits::of(len, self.words.get(w).map_or(&[][..], Vec::as_slice));
         terms
             .iter()
@@ -279,14 +337,32 @@ impl Catalog {
         let cap = LIST_COUNT_CAP as usize + 1;
         let mut page = Vec::with_capacity(limit.min(128));
         let mut passed = 0usize;
-        let words = self.with_words(&filter.words);
+        // A topic or party no thread has: nothing passes.
+        let topic = match &filter.topic {
+            Some(t) => match self.topics.iter().position(|x| x == t) {
+                Some(t) => Some(t as u16),
+                None => return (page, 0),
+            },
+            None => None,
+        };
+        let mut set = self.with_words(&filter.words);
+        if let Some(p) = &filter.party {
+            let Some(bits) = self.parties.get(p) else {
+                return (page, 0);
+            };
+            set = Some(match set {
+                Some(set) => set.and(bits),
+                None => bits.clone(),
+            });
+        }
         for &i in &self.orders[ix] {
-            let entry = &self.entries[i as usize];
-            if words.as_ref().is_some_and(|w| !w.has(i)) || !entry.passes(filter, as_of) {
+            if set.as_ref().is_some_and(|s| !s.has(i))
+                || !self.facts[i as usize].passes(filter, topic, as_of)
+            {
                 continue;
             }
             if passed >= offset && page.len() < limit {
-                page.push(entry.listing.clone());
+                page.push(self.listings[i as usize].clone());
             }
             passed += 1;
             if passed >= cap && page.len() == limit {
@@ -332,7 +408,6 @@ impl Catalogs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::status::Status;
 
     fn d(s: &str) -> Option<NaiveDate> {
         s.parse().ok()
@@ -372,6 +447,7 @@ mod tests {
         ];
         e[1].relations |= relation_bit(Relation::Revises);
         e[3].listing.fulfilled_on = d("2014-01-01");
+        e[2].listing.parties = vec!["CN".into(), "RU".into()];
         let words = [
             ("双边", vec![0, 2]),
             ("贸易额", vec![0]),
@@ -433,6 +509,24 @@ mod tests {
             ),
             [4, 1]
         );
+        let party = |p: &str| ThreadFilter {
+            party: Some(p.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&c, &party("RU"), ThreadOrder::Mentions, "2020-01-01"),
+            [3]
+        );
+        assert_eq!(
+            ids(&c, &party("CN"), ThreadOrder::Mentions, "2020-01-01").len(),
+            4
+        );
+        assert!(ids(&c, &party("US"), ThreadOrder::Mentions, "2020-01-01").is_empty());
+        let unknown_topic = ThreadFilter {
+            topic: Some("space".into()),
+            ..Default::default()
+        };
+        assert!(ids(&c, &unknown_topic, ThreadOrder::Mentions, "2020-01-01").is_empty());
         let revised = ThreadFilter {
             relation: Some(Relation::Revises),
             ..Default::default()

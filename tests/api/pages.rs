@@ -505,7 +505,10 @@ async fn the_dashboard_and_lists_show_new_documents_at_once_though_their_data_ar
         }
     };
     let (threads, timeline) = (listed("/threads").await, listed("/timeline").await);
-    assert!(threads > 0 && timeline == threads, "{threads} and {timeline}");
+    assert!(
+        threads > 0 && timeline == threads,
+        "{threads} and {timeline}"
+    );
     app.ingest(&crate::helpers::sample(crate::helpers::SEED_2012))
         .await
         .outcome
