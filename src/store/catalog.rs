@@ -96,6 +96,9 @@ pub struct Catalog {
     topics: Vec<String>,
     /// Indexes into `listings`, one vector per [`ThreadOrder::ALL`].
     orders: [Vec<u32>; 4],
+    /// The same orders of each topic's threads alone, by topic index: a topic's list reads
+    /// only its threads.
+    topic_orders: Vec<[Vec<u32>; 4]>,
     /// For each word of the threads' `search` vectors, the entries that have it, ascending.
     words: HashMap<Box<str>, Vec<u32>>,
     /// For each party, the entries that name it.
@@ -275,6 +278,16 @@ impl Catalog {
         }
         let len = listings.len();
         orders.iter_mut().for_each(|o| o.shrink_to_fit());
+        let topic_orders = (0..topics.len())
+            .map(|t| {
+                orders.each_ref().map(|o| {
+                    o.iter()
+                        .copied()
+                        .filter(|&i| facts[i as usize].topic as usize == t)
+                        .collect()
+                })
+            })
+            .collect();
         Catalog {
             generation,
             sure,
@@ -283,6 +296,7 @@ impl Catalog {
             facts,
             topics,
             orders,
+            topic_orders,
             words,
             parties: parties
                 .into_iter()
@@ -355,7 +369,11 @@ impl Catalog {
                 None => bits.clone(),
             });
         }
-        for &i in &self.orders[ix] {
+        let order = match topic {
+            Some(t) => &self.topic_orders[t as usize][ix],
+            None => &self.orders[ix],
+        };
+        for &i in order {
             if set.as_ref().is_some_and(|s| !s.has(i))
                 || !self.facts[i as usize].passes(filter, topic, as_of)
             {

@@ -70,15 +70,31 @@ pub fn shape(relation: Relation, x: f64, y: f64) -> String {
     scaled_shape(relation, x, y, 1.0)
 }
 
+/// A length written to a tenth with integer arithmetic: the global timeline writes thousands
+/// of coordinates, and formatting floats was a quarter of its cost.
+#[derive(Debug, Clone, Copy)]
+pub struct Px(pub f64);
+
+impl std::fmt::Display for Px {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 /// [`shape`] at `scale` times its size.
 pub fn scaled_shape(relation: Relation, x: f64, y: f64, scale: f64) -> String {
     let k = scale;
     let circle = |r: f64| {
         let r = r * k;
         format!(
-            "M{:.1} {y:.1}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0Z",
-            x - r,
-            d = 2.0 * r
+            "M{} {}a{r} {r} 0 1 0 {d} 0a{r} {r} 0 1 0 -{d} 0Z",
+            Px(x - r),
+            Px(y),
+            r = Px(r),
+            d = Px(2.0 * r)
         )
     };
     match relation {
@@ -86,30 +102,30 @@ pub fn scaled_shape(relation: Relation, x: f64, y: f64, scale: f64) -> String {
         Relation::Reaffirms => circle(6.0),
         Relation::Refers => circle(4.0),
         Relation::Advances => format!(
-            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
-            x,
-            y - 7.5 * k,
-            x + 7.5 * k,
-            y + 6.0 * k,
-            x - 7.5 * k,
-            y + 6.0 * k
+            "M{} {}L{} {}L{} {}Z",
+            Px(x),
+            Px(y - 7.5 * k),
+            Px(x + 7.5 * k),
+            Px(y + 6.0 * k),
+            Px(x - 7.5 * k),
+            Px(y + 6.0 * k)
         ),
         Relation::Fulfils => format!(
-            "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
-            x,
-            y - 8.0 * k,
-            x + 8.0 * k,
-            y,
-            x,
-            y + 8.0 * k,
-            x - 8.0 * k,
-            y
+            "M{} {}L{} {}L{} {}L{} {}Z",
+            Px(x),
+            Px(y - 8.0 * k),
+            Px(x + 8.0 * k),
+            Px(y),
+            Px(x),
+            Px(y + 8.0 * k),
+            Px(x - 8.0 * k),
+            Px(y)
         ),
         Relation::Revises => format!(
-            "M{:.1} {:.1}h{s:.1}v{s:.1}h-{s:.1}Z",
-            x - 6.0 * k,
-            y - 6.0 * k,
-            s = 12.0 * k
+            "M{} {}h{s}v{s}h-{s}Z",
+            Px(x - 6.0 * k),
+            Px(y - 6.0 * k),
+            s = Px(12.0 * k)
         ),
     }
 }
@@ -251,7 +267,15 @@ pub struct ThreadLine {
     pub title: String,
     /// `x,y x,y …` for a polyline joining its marks.
     pub points: String,
-    pub marks: Vec<Mark>,
+    pub marks: Vec<Dot>,
+}
+
+/// A mark on the global timeline: the row links to its thread, so a mark is only its shape.
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub relation: Relation,
+    pub path: String,
 }
 
 pub struct Overview {
@@ -298,17 +322,20 @@ pub fn overview(lanes: &[LaneInput], as_of: (NaiveDate, String)) -> Overview {
         });
         for (k, t) in lane.threads.iter().enumerate() {
             let ty = y + LANE_PAD + ROW * (k as f64 + 0.5);
-            let marks: Vec<Mark> = t
+            let mut points = String::new();
+            let marks: Vec<Dot> = t
                 .marks
                 .iter()
-                .map(|&(date, relation, n)| {
+                .map(|&(date, relation, _)| {
                     let x = years.x(date);
-                    Mark {
+                    if !points.is_empty() {
+                        points.push(' ');
+                    }
+                    points.push_str(&format!("{},{}", Px(x), Px(ty)));
+                    Dot {
                         x,
                         y: ty,
                         relation,
-                        href: t.href.clone(),
-                        label: format!("{} · {n}", date.format("%Y-%m")),
                         path: scaled_shape(relation, x, ty, 0.55),
                     }
                 })
@@ -316,11 +343,7 @@ pub fn overview(lanes: &[LaneInput], as_of: (NaiveDate, String)) -> Overview {
             out_threads.push(ThreadLine {
                 href: t.href.clone(),
                 title: t.title.clone(),
-                points: marks
-                    .iter()
-                    .map(|m| format!("{:.1},{:.1}", m.x, m.y))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                points,
                 marks,
             });
         }
@@ -346,6 +369,15 @@ pub fn overview(lanes: &[LaneInput], as_of: (NaiveDate, String)) -> Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_are_written_to_a_tenth() {
+        let px = |v: f64| Px(v).to_string();
+        assert_eq!(
+            [px(0.0), px(12.34), px(12.35), px(-0.26), px(7.0)],
+            ["0.0", "12.3", "12.4", "-0.3", "7.0"]
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
