@@ -22,7 +22,9 @@ use chrono::{Datelike, NaiveDate};
 use sqlx::PgConnection;
 
 use super::StoreError;
-use super::browse::{LIST_COUNT_CAP, ListingRow, ThreadFilter, ThreadListing, ThreadOrder};
+use super::browse::{
+    self, LIST_COUNT_CAP, ListingRow, MonthMarks, ThreadFilter, ThreadListing, ThreadOrder,
+};
 use crate::extract::QueryTerm;
 use crate::link::Relation;
 use crate::link::status::Status;
@@ -103,6 +105,8 @@ pub struct Catalog {
     words: HashMap<Box<str>, Vec<u32>>,
     /// For each party, the entries that name it.
     parties: HashMap<String, Bits>,
+    /// The month marks of threads drawn so far ([`Catalog::month_marks`]).
+    months: Mutex<HashMap<i64, Arc<[MonthMarks]>>>,
 }
 
 /// A set of entries, a bit each.
@@ -302,7 +306,47 @@ impl Catalog {
                 .into_iter()
                 .map(|(p, ix)| (p, Bits::of(len, &ix)))
                 .collect(),
+            months: Mutex::default(),
         }
+    }
+
+    /// The month marks of `threads` ([`browse::mention_months`]), by thread. A thread's marks
+    /// are read the first time a page draws it and kept with the catalog: the global
+    /// timeline draws a hundred threads a page, and reading their mentions again for every
+    /// view cost twice what the rest of the page did.
+    pub async fn month_marks(
+        &self,
+        conn: &mut PgConnection,
+        threads: &[i64],
+    ) -> Result<HashMap<i64, Arc<[MonthMarks]>>, StoreError> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let months = self.months.lock().unwrap_or_else(|e| e.into_inner());
+            for &id in threads {
+                match months.get(&id) {
+                    Some(m) => {
+                        found.insert(id, m.clone());
+                    }
+                    None => missing.push(id),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let mut read: HashMap<i64, Vec<MonthMarks>> =
+            missing.iter().map(|&id| (id, Vec::new())).collect();
+        for m in browse::mention_months(conn, &missing).await? {
+            read.entry(m.thread).or_default().push(m);
+        }
+        let mut months = self.months.lock().unwrap_or_else(|e| e.into_inner());
+        for (id, marks) in read {
+            let marks: Arc<[MonthMarks]> = marks.into();
+            months.insert(id, marks.clone());
+            found.insert(id, marks);
+        }
+        Ok(found)
     }
 
     /// The entries whose words have every term, as the `search` index would find them: a term

@@ -14,6 +14,7 @@ use crate::link::status::Status;
 use crate::link::{Evidence, Relation};
 use crate::store::StoreError;
 use crate::store::browse::{self, MentionView, ThreadFilter, ThreadListing, ThreadOrder};
+use crate::store::catalog::Catalog;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -212,6 +213,11 @@ impl ListParams {
         size: i64,
     ) -> Result<(Vec<ThreadListing>, i64, bool), WebError> {
         let catalog = state.catalogs.get(conn).await?;
+        Ok(self.page_of(&catalog, size))
+    }
+
+    /// This page of the list from `catalog`, as [`ListParams::fetch`].
+    pub fn page_of(&self, catalog: &Catalog, size: i64) -> (Vec<ThreadListing>, i64, bool) {
         // One more than a page: whether a next page exists, whatever the count.
         let (mut threads, total) = catalog.list(
             &self.filter,
@@ -222,7 +228,7 @@ impl ListParams {
         );
         let has_next = threads.len() as i64 > size;
         threads.truncate(size as usize);
-        Ok((threads, total, has_next))
+        (threads, total, has_next)
     }
 
     pub fn is_filtered(&self) -> bool {

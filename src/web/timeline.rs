@@ -58,7 +58,8 @@ pub async fn index(
     // Lanes read in order of first statement, whatever the list's order.
     params.order = ThreadOrder::FirstStated;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let (threads, total, has_next) = params.fetch(&state, &mut conn, PAGE_SIZE).await?;
+    let catalog = state.catalogs.get(&mut conn).await?;
+    let (threads, total, has_next) = params.page_of(&catalog, PAGE_SIZE);
     // Threads of a few mentions draw every month they were mentioned in; longer ones (a
     // commitment restated in hundreds of articles) draw their milestones from the thread's
     // own row: first stated, first advanced, fulfilled, last mentioned. Their mentions are
@@ -68,13 +69,21 @@ pub async fn index(
         .filter(|t| i64::from(t.mention_count) <= MONTHS_UP_TO)
         .map(|t| t.id)
         .collect();
-    let mut marks: HashMap<i64, Vec<_>> = HashMap::new();
-    for m in browse::mention_months(&mut conn, &ids).await? {
-        marks
-            .entry(m.thread)
-            .or_default()
-            .push((m.month, m.relation, m.mentions));
-    }
+    let mut marks: HashMap<i64, Vec<_>> = catalog
+        .month_marks(&mut conn, &ids)
+        .await?
+        .into_iter()
+        // A thread without dated mentions draws its milestones (if it has dates at all).
+        .filter(|(_, ms)| !ms.is_empty())
+        .map(|(id, ms)| {
+            (
+                id,
+                ms.iter()
+                    .map(|m| (m.month, m.relation, m.mentions))
+                    .collect(),
+            )
+        })
+        .collect();
     // Lanes in the lexicon's order of topics; threads within by first statement.
     let lex = state.extractor.lexicon();
     let mut lanes: Vec<LaneInput> = Vec::new();
