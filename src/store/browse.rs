@@ -271,6 +271,24 @@ pub async fn threads_of_document(
     .collect())
 }
 
+/// What the document page counts besides its units, in one query: its sentences and the
+/// parties extraction found in it (none when not extracted).
+pub async fn document_facts(
+    conn: &mut PgConnection,
+    document: i64,
+) -> Result<(i64, Vec<String>), StoreError> {
+    let r = sqlx::query!(
+        r#"
+        SELECT (SELECT count(*) FROM document_sentences WHERE document_id = $1) AS "sentences!",
+               (SELECT parties FROM document_extractions WHERE document_id = $1) AS parties
+        "#,
+        document
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((r.sentences, r.parties.unwrap_or_default()))
+}
+
 /// A thread's mentions in one month: the relation and position of the first of them, and
 /// how many.
 #[derive(Debug, Clone)]

@@ -358,17 +358,6 @@ pub async fn blocks(
         .collect()
 }
 
-/// How many sentences a document has.
-pub async fn sentence_count(conn: &mut PgConnection, id: DocumentId) -> Result<i64, StoreError> {
-    let n = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM document_sentences WHERE document_id = $1"#,
-        id.0
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(n)
-}
-
 /// A stored sentence with its text cut from the body.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredSentence {

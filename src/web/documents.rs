@@ -241,8 +241,8 @@ pub async fn show(
         &threads,
         &ui,
     );
-    let sentence_count = docs::sentence_count(&mut conn, id).await?;
-    let parties = ui.parties(&commitments::document_parties(&mut conn, id).await?);
+    let (sentence_count, parties) = crate::store::browse::document_facts(&mut conn, id.0).await?;
+    let parties = ui.parties(&parties);
     let extra_fields = extra_fields(&doc);
     let legend = Kind::ALL
         .iter()
