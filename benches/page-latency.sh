@@ -65,8 +65,11 @@ topics=$(sql "SELECT DISTINCT topic FROM threads WHERE retired_at IS NULL")
 printf '%s\n' / "/?as_of=2013-01-01" "/?as_of=2016-01-01" "/?as_of=2030-06-30" >"$work/dashboard"
 {
   echo "/timeline"
-  for p in 2 3; do echo "/timeline?page=$p"; done
-  for t in $topics; do echo "/timeline?topic=$t"; done
+  for p in 2 3 5 10 20; do echo "/timeline?page=$p"; done
+  for t in $topics; do
+    echo "/timeline?topic=$t"
+    echo "/timeline?topic=$t&page=2"
+  done
 } >"$work/timeline"
 
 echo "| page | addresses | p50 | p99 | requests/s | non-2xx |"
