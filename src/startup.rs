@@ -19,7 +19,8 @@ pub fn run(
     pool: PgPool,
     extractor: &'static Extractor,
 ) -> std::io::Result<Server> {
-    let state = Data::new(AppState::new(pool, extractor));
+    let state = Data::new(AppState::new(pool.clone(), extractor));
+    state.search_index.load_in_background(pool);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(Logger::new("%r %s %Dms").log_target("pledgeline::http"))

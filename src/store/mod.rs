@@ -7,6 +7,7 @@ pub mod commitments;
 pub mod documents;
 pub mod links;
 pub mod search;
+pub mod search_index;
 pub mod threads;
 
 pub use commitments::CommitmentId;

@@ -32,6 +32,8 @@ pub struct AppState {
     pub dashboards: std::sync::Arc<cache::PageCache<chrono::NaiveDate, dashboard::DashboardData>>,
     /// The active threads, for the threads list and the timeline.
     pub catalogs: std::sync::Arc<crate::store::catalog::Catalogs>,
+    /// The units' words, for search.
+    pub search_index: std::sync::Arc<crate::store::search_index::SearchIndexes>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             extractor,
             dashboards: Default::default(),
             catalogs: Default::default(),
+            search_index: Default::default(),
         }
     }
 }

@@ -97,7 +97,24 @@ pub async fn index(
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     // The newest matches, read once: counted, ranked and grouped by document here.
-    let mut matches = search::newest_matches(&mut conn, &tsq, NEWEST + 1).await?;
+    // From the index in memory; from the database while the index is first read.
+    let found = state
+        .search_index
+        .search(
+            &state.pool,
+            &mut conn,
+            &terms,
+            NEWEST as usize + 1,
+            DOCUMENTS as usize,
+        )
+        .await?;
+    let (mut matches, titles) = match found {
+        Some(found) => (found.units, found.titles),
+        None => (
+            search::newest_matches(&mut conn, &tsq, NEWEST + 1).await?,
+            search::title_matches(&mut conn, &tsq, DOCUMENTS).await?,
+        ),
+    };
     page_view.more_than = matches.len() as i64 > NEWEST;
     matches.truncate(NEWEST as usize);
     page_view.total = matches.len() as i64;
@@ -108,7 +125,7 @@ pub async fn index(
             None => by_document.push((m.document_id, false, 1)),
         }
     }
-    for id in search::title_matches(&mut conn, &tsq, DOCUMENTS).await? {
+    for id in titles {
         match by_document.iter_mut().find(|d| d.0 == id) {
             Some(d) => d.1 = true,
             None => by_document.push((id, true, 0)),

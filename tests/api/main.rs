@@ -10,3 +10,4 @@ mod helpers;
 mod ingest;
 mod link;
 mod pages;
+mod search_index;
