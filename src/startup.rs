@@ -20,6 +20,7 @@ pub fn run(
     extractor: &'static Extractor,
 ) -> std::io::Result<Server> {
     let state = Data::new(AppState::new(pool.clone(), extractor));
+    state.catalogs.load_in_background(pool.clone());
     state.search_index.load_in_background(pool);
     let server = HttpServer::new(move || {
         App::new()

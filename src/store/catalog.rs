@@ -450,6 +450,28 @@ impl Catalogs {
         current.as_ref().filter(|c| c.serves(generation)).cloned()
     }
 
+    /// Reads a catalog in the background, so that the first list after a start does not wait
+    /// for it.
+    pub fn load_in_background(self: &Arc<Self>, pool: sqlx::PgPool) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let loaded = async {
+                let mut conn = pool.acquire().await?;
+                this.get(&mut conn).await
+            }
+            .await;
+            match loaded {
+                Ok(c) => tracing::info!(
+                    threads = c.listings.len(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "thread catalog read"
+                ),
+                Err(e) => tracing::warn!("reading the thread catalog failed: {e}"),
+            }
+        });
+    }
+
     /// The catalog of the store as it is now: the one held, if the store has not been written
     /// since it was read, else a new one.
     pub async fn get(&self, conn: &mut PgConnection) -> Result<Arc<Catalog>, StoreError> {
