@@ -17,6 +17,7 @@
 //! Ranking is by how often a unit says the query's words (`ln(1 + count)` summed over the
 //! words), then newest first.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -258,71 +259,84 @@ fn unpost(postings: &mut HashMap<Box<str>, Vec<u32>>, ids: &[u32]) {
     });
 }
 
-/// A term's ids, ascending, with how often each says it: the word itself, or all the words
-/// that cover it (as [`super::browse::tsquery`] matches).
-fn term_units(postings: &HashMap<Box<str>, Vec<u32>>, term: &QueryTerm) -> Vec<(u32, u32)> {
+/// A term's postings, ascending: the word's own, or merged with those of the units that have
+/// all the words that cover it (as [`super::browse::tsquery`] matches), each counted by its
+/// rarest part. A plain word's list is borrowed: a common word (合作, in a third of the units)
+/// would otherwise be copied whole for every search.
+fn term_postings<'a>(
+    postings: &'a HashMap<Box<str>, Vec<u32>>,
+    term: &QueryTerm,
+) -> Cow<'a, [u32]> {
     let list = |w: &str| postings.get(w).map_or(&[][..], Vec::as_slice);
-    let split = |p: u32| (p >> TF_BITS, p & TF_MAX);
-    let whole: Vec<(u32, u32)> = list(&term.word).iter().map(|&p| split(p)).collect();
+    let whole = list(&term.word);
     if term.parts.len() < 2 {
-        return whole;
+        return Cow::Borrowed(whole);
     }
-    // Units with every part, each counted by its rarest part.
     let mut parts: Vec<&[u32]> = term.parts.iter().map(|p| list(p)).collect();
     parts.sort_by_key(|l| l.len());
-    let mut covered: Vec<(u32, u32)> = Vec::new();
+    let mut covered: Vec<u32> = Vec::new();
     'unit: for &p in parts[0] {
-        let (id, mut tf) = split(p);
+        let mut tf = p & TF_MAX;
         for other in &parts[1..] {
-            let at = other.partition_point(|&q| q >> TF_BITS < id);
-            match other.get(at) {
-                Some(&q) if q >> TF_BITS == id => tf = tf.min(q & TF_MAX),
-                _ => continue 'unit,
+            match find(other, p >> TF_BITS) {
+                Some(q) => tf = tf.min(q & TF_MAX),
+                None => continue 'unit,
             }
         }
-        covered.push((id, tf));
+        covered.push((p >> TF_BITS << TF_BITS) | tf);
     }
     // The union of both, by id.
     let mut merged = Vec::with_capacity(whole.len() + covered.len());
-    let (mut a, mut b) = (whole.into_iter().peekable(), covered.into_iter().peekable());
+    let (mut a, mut b) = (
+        whole.iter().copied().peekable(),
+        covered.into_iter().peekable(),
+    );
     loop {
         match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x.0 == y.0 => {
-                merged.push((x.0, x.1.max(y.1)));
+            (Some(&x), Some(&y)) if x >> TF_BITS == y >> TF_BITS => {
+                merged.push(x.max(y));
                 a.next();
                 b.next();
             }
-            (Some(x), Some(y)) if x.0 < y.0 => merged.extend(a.next()),
+            (Some(&x), Some(&y)) if x < y => merged.extend(a.next()),
             (Some(_), Some(_)) | (None, Some(_)) => merged.extend(b.next()),
             (Some(_), None) => merged.extend(a.next()),
             (None, None) => break,
         }
     }
-    merged
+    Cow::Owned(merged)
 }
 
-/// The newest `limit` ids that have every term, with their ranks.
+/// The posting of `id` in a list, if it is there.
+fn find(list: &[u32], id: u32) -> Option<u32> {
+    let at = list.partition_point(|&p| p >> TF_BITS < id);
+    list.get(at).copied().filter(|&p| p >> TF_BITS == id)
+}
+
+/// The newest `limit` ids that have every term, with their ranks: the shortest list walked
+/// from its end, each id looked up in the others.
 fn newest(
     postings: &HashMap<Box<str>, Vec<u32>>,
     terms: &[QueryTerm],
     limit: usize,
 ) -> Vec<(u32, f32)> {
-    let mut lists: Vec<Vec<(u32, u32)>> = terms.iter().map(|t| term_units(postings, t)).collect();
-    lists.sort_by_key(Vec::len);
+    let mut lists: Vec<Cow<[u32]>> = terms.iter().map(|t| term_postings(postings, t)).collect();
+    lists.sort_by_key(|l| l.len());
     let Some((first, others)) = lists.split_first() else {
         return Vec::new();
     };
+    let rank = |p: u32| (1.0 + (p & TF_MAX) as f32).ln();
     let mut found = Vec::new();
-    'unit: for &(id, tf) in first.iter().rev() {
-        let mut rank = (1.0 + tf as f32).ln();
+    'unit: for &p in first.iter().rev() {
+        let id = p >> TF_BITS;
+        let mut score = rank(p);
         for other in others {
-            let at = other.partition_point(|u| u.0 < id);
-            match other.get(at) {
-                Some(u) if u.0 == id => rank += (1.0 + u.1 as f32).ln(),
-                _ => continue 'unit,
+            match find(other, id) {
+                Some(q) => score += rank(q),
+                None => continue 'unit,
             }
         }
-        found.push((id, rank));
+        found.push((id, score));
         if found.len() == limit {
             break;
         }
