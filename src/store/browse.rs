@@ -194,10 +194,7 @@ pub async fn mentions(
         SELECT m.position, m.relation, m.score, m.evidence AS "evidence: Json<Evidence>",
                c.id AS commitment_id, c.kind, c.text, d.id AS document_id, d.title,
                coalesce(d.signed_on, d.published_on) AS date,
-               (SELECT b.seq FROM document_blocks b
-                WHERE b.document_id = c.document_id
-                  AND b.start_char <= c.span_start AND c.span_start < b.end_char
-                ORDER BY b.seq LIMIT 1) AS block
+               c.block_seq AS "block?"
         FROM thread_mentions m
         JOIN commitments c ON c.id = m.commitment_id
         JOIN documents d ON d.id = c.document_id

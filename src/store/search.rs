@@ -73,10 +73,7 @@ pub async fn units_by_id(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Uni
         r#"
         SELECT c.id, c.text, c.kind, c.document_id, d.title,
                coalesce(d.signed_on, d.published_on) AS date,
-               (SELECT b.seq FROM document_blocks b
-                WHERE b.document_id = c.document_id
-                  AND b.start_char <= c.span_start AND c.span_start < b.end_char
-                ORDER BY b.seq LIMIT 1) AS block,
+               c.block_seq AS "block?",
                t.id AS "thread_id?", t.title AS "thread_title?"
         FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
         JOIN commitments c ON c.id = k.id
