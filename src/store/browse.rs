@@ -246,25 +246,23 @@ pub async fn documents_by_year(conn: &mut PgConnection) -> Result<Vec<(i32, i64)
     .collect())
 }
 
-/// Active threads for a unit's id, with their titles: which units of a document belong to a
-/// thread.
+/// The threads a document's units are in: (unit, thread), by unit (from the mentions'
+/// covering index alone; the threads' titles are in the catalog).
 pub async fn threads_of_document(
     conn: &mut PgConnection,
     document: i64,
-) -> Result<Vec<(i64, i64, String)>, StoreError> {
+) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(sqlx::query!(
         r#"
-        SELECT m.commitment_id, t.id, t.title
-        FROM thread_mentions m JOIN threads t ON t.id = m.thread_id
-        WHERE m.document_id = $1 AND t.retired_at IS NULL
-        ORDER BY m.commitment_id
+        SELECT commitment_id, thread_id FROM thread_mentions
+        WHERE document_id = $1 ORDER BY commitment_id
         "#,
         document
     )
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| (r.commitment_id, r.id, r.title))
+    .map(|r| (r.commitment_id, r.thread_id))
     .collect())
 }
 

@@ -377,6 +377,14 @@ impl Catalog {
         self.generation == generation && (self.sure || self.made.elapsed() < UNSURE_FOR)
     }
 
+    /// The title of an active thread (one with mentions), by id.
+    pub fn title(&self, id: i64) -> Option<&str> {
+        // Listings are in id order.
+        let at = self.listings.partition_point(|t| t.id < id);
+        let t = self.listings.get(at).filter(|t| t.id == id)?;
+        Some(&t.title)
+    }
+
     /// One page of the threads that pass `filter` as of a date (threads first stated after
     /// it are left out; statuses are as of it), in `order`, and how many pass in all, counted
     /// up to [`LIST_COUNT_CAP`] + 1.
@@ -628,6 +636,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(&c, &years, ThreadOrder::Mentions, "2020-01-01"), [2, 1]);
+    }
+
+    #[test]
+    fn a_threads_title_is_found_by_its_id() {
+        let c = sample();
+        assert_eq!(c.title(2), Some("t2"));
+        assert_eq!(c.title(4), Some("t4"));
+        assert_eq!(c.title(5), None);
+        assert_eq!(c.title(0), None);
     }
 
     #[test]

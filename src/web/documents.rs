@@ -229,10 +229,11 @@ pub async fn show(
     let doc = docs::get(&mut conn, id).await?.ok_or(WebError::NotFound)?;
     let units = commitments::for_document(&mut conn, id).await?;
     let ui = Ui::new(&req, state.extractor.lexicon());
+    let catalog = state.catalogs.get(&mut conn).await?;
     let threads = crate::store::browse::threads_of_document(&mut conn, id.0)
         .await?
         .into_iter()
-        .map(|(unit, thread, title)| (unit, (thread, title)))
+        .filter_map(|(unit, thread)| Some((unit, (thread, catalog.title(thread)?.to_owned()))))
         .collect();
     let blocks = BlockView::build(
         docs::blocks(&mut conn, id).await?,
