@@ -235,14 +235,11 @@ pub async fn show(
         .into_iter()
         .filter_map(|(unit, thread)| Some((unit, (thread, catalog.title(thread)?.to_owned()))))
         .collect();
-    let blocks = BlockView::build(
-        docs::blocks(&mut conn, id).await?,
-        &doc.body,
-        &units,
-        &threads,
-        &ui,
-    );
+    let blocks = docs::blocks(&mut conn, id).await?;
     let (sentence_count, parties) = crate::store::browse::document_facts(&mut conn, id.0).await?;
+    // Back to the pool before the page is built: others may query meanwhile.
+    drop(conn);
+    let blocks = BlockView::build(blocks, &doc.body, &units, &threads, &ui);
     let parties = ui.parties(&parties);
     let extra_fields = extra_fields(&doc);
     let legend = Kind::ALL

@@ -145,6 +145,7 @@ pub async fn index(
         .map(|m| m.id)
         .collect();
     let units = search::units_by_id(&mut conn, &ids).await?;
+    drop(conn);
     let kind_label = |k: crate::extract::Kind| page_view.ui.t(&format!("kind.{k}")).to_owned();
     page_view.hits = units
         .into_iter()

@@ -349,6 +349,7 @@ pub async fn index(
     let params = ListParams::parse(&query, &state)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let (threads, total, has_next) = params.fetch(&state, &mut conn, PAGE_SIZE).await?;
+    drop(conn);
     let more_than = total > browse::LIST_COUNT_CAP;
     let total = total.min(browse::LIST_COUNT_CAP);
     let rows = threads
@@ -765,6 +766,7 @@ pub async fn show(
             })
             .collect()
     };
+    drop(conn);
     let mention_pages = Pages {
         page: page as u32,
         pages: pages as u32,

@@ -84,6 +84,7 @@ pub async fn index(
             )
         })
         .collect();
+    drop(conn);
     // Lanes in the lexicon's order of topics; threads within by first statement.
     let lex = state.extractor.lexicon();
     let mut lanes: Vec<LaneInput> = Vec::new();
