@@ -118,19 +118,16 @@ pub async fn index(
     page_view.more_than = matches.len() as i64 > NEWEST;
     matches.truncate(NEWEST as usize);
     page_view.total = matches.len() as i64;
-    let mut by_document: Vec<(i64, bool, i64)> = Vec::new();
+    // (title matches, matching units) by document.
+    let mut counts: std::collections::HashMap<i64, (bool, i64)> = Default::default();
     for m in &matches {
-        match by_document.iter_mut().find(|d| d.0 == m.document_id) {
-            Some(d) => d.2 += 1,
-            None => by_document.push((m.document_id, false, 1)),
-        }
+        counts.entry(m.document_id).or_default().1 += 1;
     }
     for id in titles {
-        match by_document.iter_mut().find(|d| d.0 == id) {
-            Some(d) => d.1 = true,
-            None => by_document.push((id, true, 0)),
-        }
+        counts.entry(id).or_default().0 = true;
     }
+    let mut by_document: Vec<(i64, bool, i64)> =
+        counts.into_iter().map(|(d, (t, n))| (d, t, n)).collect();
     // Titles first, then by matching units, then newest.
     by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
     by_document.truncate(DOCUMENTS as usize);
