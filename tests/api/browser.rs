@@ -209,6 +209,42 @@ async fn walk(app: &TestApp, b: &Client) {
         "English",
         "it offers the way back"
     );
+
+    // At a phone's width, no page is wider than the screen (in English, the longer labels).
+    b.set_window_size(390, 800).await.expect("resize");
+    b.goto(&format!("{}/lang/en?back=/", app.address))
+        .await
+        .unwrap();
+    wait_for(b, "html[lang='en'] main#main").await;
+    let document = {
+        b.goto(&format!("{}/documents", app.address)).await.unwrap();
+        let link = wait_for(b, "main a[href^='/documents/']").await;
+        link.attr("href").await.unwrap().expect("a document link")
+    };
+    for path in [
+        "/",
+        "/threads",
+        thread_path.as_str(),
+        "/timeline",
+        "/search?q=%E5%8F%8C%E8%BE%B9",
+        "/documents",
+        document.as_str(),
+    ] {
+        b.goto(&format!("{}{path}", app.address)).await.unwrap();
+        wait_for(b, "main#main").await;
+        let widths = b
+            .execute(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (page, screen) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(
+            page <= screen,
+            "{path} is {page} px wide on a {screen} px screen"
+        );
+    }
 }
 
 /// From the filtered threads list, open each result in turn (by clicking it) until the page
