@@ -107,6 +107,8 @@ pub struct Catalog {
     parties: HashMap<String, Bits>,
     /// The month marks of threads drawn so far ([`Catalog::month_marks`]).
     months: Mutex<HashMap<i64, Arc<[MonthMarks]>>>,
+    /// Every document's title and date (signed, else published), for pages that name many.
+    documents: HashMap<i64, (String, Option<NaiveDate>)>,
 }
 
 /// A set of entries, a bit each.
@@ -167,6 +169,16 @@ impl Catalog {
         )
         .fetch_all(&mut *tx)
         .await?;
+        let documents = sqlx::query!(
+            r#"
+            SELECT id, title, coalesce(signed_on, published_on) AS date FROM documents
+            "#
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, (d.title, d.date)))
+        .collect();
         let words = sqlx::query!(
             r#"
             SELECT id, tsvector_to_array(search) AS "words!"
@@ -213,7 +225,9 @@ impl Catalog {
                 relations: bits,
             });
         }
-        Ok(Catalog::new(generation, writers == 0, entries, postings))
+        let mut catalog = Catalog::new(generation, writers == 0, entries, postings);
+        catalog.documents = documents;
+        Ok(catalog)
     }
 
     fn new(
@@ -307,6 +321,7 @@ impl Catalog {
                 .map(|(p, ix)| (p, Bits::of(len, &ix)))
                 .collect(),
             months: Mutex::default(),
+            documents: HashMap::new(),
         }
     }
 
@@ -375,6 +390,11 @@ impl Catalog {
     /// Whether this catalog stands for the store at `generation`.
     fn serves(&self, generation: i64) -> bool {
         self.generation == generation && (self.sure || self.made.elapsed() < UNSURE_FOR)
+    }
+
+    /// A document's title and date, by id.
+    pub fn document(&self, id: i64) -> Option<(&str, Option<NaiveDate>)> {
+        self.documents.get(&id).map(|(t, d)| (t.as_str(), *d))
     }
 
     /// The title of an active thread (one with mentions), by id.

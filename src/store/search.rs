@@ -52,34 +52,28 @@ pub async fn newest_matches(
     .collect())
 }
 
-/// A unit that matches, as the page shows it.
+/// A unit that matches, as the page shows it (its document's and thread's titles are in the
+/// catalog).
 #[derive(Debug, Clone)]
 pub struct UnitHit {
     pub commitment_id: i64,
     pub text: String,
     pub kind: Kind,
     pub document_id: i64,
-    pub document_title: String,
-    pub date: Option<NaiveDate>,
     /// The block holding it (`#p{block}` on the document page).
-    pub block: Option<i32>,
-    /// Its thread, when it has one: id and title.
-    pub thread: Option<(i64, String)>,
+    pub block: i32,
+    /// Its thread, when it has one.
+    pub thread: Option<i64>,
 }
 
 /// Units by id, in the order given.
 pub async fn units_by_id(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<UnitHit>, StoreError> {
     let rows = sqlx::query!(
         r#"
-        SELECT c.id, c.text, c.kind, c.document_id, d.title,
-               coalesce(d.signed_on, d.published_on) AS date,
-               c.block_seq AS "block?",
-               t.id AS "thread_id?", t.title AS "thread_title?"
+        SELECT c.id, c.text, c.kind, c.document_id, c.block_seq, m.thread_id AS "thread_id?"
         FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
         JOIN commitments c ON c.id = k.id
-        JOIN documents d ON d.id = c.document_id
         LEFT JOIN thread_mentions m ON m.commitment_id = c.id
-        LEFT JOIN threads t ON t.id = m.thread_id AND t.retired_at IS NULL
         ORDER BY k.n
         "#,
         ids
@@ -93,10 +87,8 @@ pub async fn units_by_id(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Uni
                 text: r.text,
                 kind: r.kind.parse()?,
                 document_id: r.document_id,
-                document_title: r.title,
-                date: r.date,
-                block: r.block,
-                thread: r.thread_id.zip(r.thread_title),
+                block: r.block_seq,
+                thread: r.thread_id,
             })
         })
         .collect()
@@ -131,37 +123,4 @@ pub struct DocumentHit {
     pub title_match: bool,
     /// Its units among the newest matches.
     pub units: i64,
-}
-
-/// Documents by id with their titles and dates, in the order given; `found` says for each
-/// whether its title matched and how many of its units did.
-pub async fn documents_by_id(
-    conn: &mut PgConnection,
-    found: &[(i64, bool, i64)],
-) -> Result<Vec<DocumentHit>, StoreError> {
-    let ids: Vec<i64> = found.iter().map(|f| f.0).collect();
-    let rows = sqlx::query!(
-        r#"
-        SELECT d.id, d.title, coalesce(d.signed_on, d.published_on) AS date
-        FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
-        JOIN documents d ON d.id = k.id
-        ORDER BY k.n
-        "#,
-        &ids
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let &(_, title_match, units) = found.iter().find(|f| f.0 == r.id)?;
-            Some(DocumentHit {
-                id: r.id,
-                title: r.title,
-                date: r.date,
-                title_match,
-                units,
-            })
-        })
-        .collect())
 }

@@ -131,7 +131,20 @@ pub async fn index(
     // Titles first, then by matching units, then newest.
     by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
     by_document.truncate(DOCUMENTS as usize);
-    page_view.documents = search::documents_by_id(&mut conn, &by_document).await?;
+    let catalog = state.catalogs.get(&mut conn).await?;
+    page_view.documents = by_document
+        .iter()
+        .filter_map(|&(id, title_match, units)| {
+            let (title, date) = catalog.document(id)?;
+            Some(DocumentHit {
+                id,
+                title: title.to_owned(),
+                date,
+                title_match,
+                units,
+            })
+        })
+        .collect();
     // Best first, then newest.
     matches.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(b.id.cmp(&a.id)));
     let offset = (page as usize - 1) * PAGE_SIZE as usize;
@@ -146,16 +159,18 @@ pub async fn index(
     let kind_label = |k: crate::extract::Kind| page_view.ui.t(&format!("kind.{k}")).to_owned();
     page_view.hits = units
         .into_iter()
-        .map(|u| Hit {
-            pieces: highlight(&u.text, &words),
-            href: match u.block {
-                Some(b) => format!("/documents/{}#p{b}", u.document_id),
-                None => format!("/documents/{}#u{}", u.document_id, u.commitment_id),
-            },
-            document_title: u.document_title,
-            date: u.date,
-            kind: kind_label(u.kind),
-            thread: u.thread,
+        .map(|u| {
+            let (title, date) = catalog.document(u.document_id).unwrap_or_default();
+            Hit {
+                pieces: highlight(&u.text, &words),
+                href: format!("/documents/{}#p{}", u.document_id, u.block),
+                document_title: title.to_owned(),
+                date,
+                kind: kind_label(u.kind),
+                thread: u
+                    .thread
+                    .and_then(|t| Some((t, catalog.title(t)?.to_owned()))),
+            }
         })
         .collect();
     let href = |p: u32| format!("/search?q={}&page={p}", url_encode(&page_view.q));
