@@ -331,6 +331,35 @@ pub async fn mention_months(
         .collect()
 }
 
+/// A read-only snapshot of the store, labelled with the generation read just before it was
+/// taken, for what is held in memory until the generation moves.
+pub struct Snapshot<'c> {
+    pub generation: i64,
+    /// No transaction that had written was open when the snapshot was taken. When one was, a
+    /// generation it moved may stand for rows the snapshot does not see: what is read from it
+    /// must not be trusted for long.
+    pub sure: bool,
+    pub tx: sqlx::Transaction<'c, sqlx::Postgres>,
+}
+
+pub async fn snapshot(conn: &mut PgConnection) -> Result<Snapshot<'_>, StoreError> {
+    let generation = generation(&mut *conn).await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let writers = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM pg_snapshot_xip(pg_current_snapshot())"#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Snapshot {
+        generation,
+        sure: writers == 0,
+        tx,
+    })
+}
+
 /// Changes whenever threads or documents are written (by any process): what page caches are
 /// keyed by.
 pub async fn generation(conn: &mut PgConnection) -> Result<i64, StoreError> {

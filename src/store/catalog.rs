@@ -143,18 +143,11 @@ impl Catalog {
     /// Reads every active thread in one snapshot, labelled with the generation read just
     /// before it.
     pub async fn load(conn: &mut PgConnection) -> Result<Catalog, StoreError> {
-        let generation = super::browse::generation(&mut *conn).await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        // Transactions that had written and not committed when the snapshot was taken: a
-        // generation they moved may stand for rows this snapshot does not see.
-        let writers = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!" FROM pg_snapshot_xip(pg_current_snapshot())"#
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let browse::Snapshot {
+            generation,
+            sure,
+            mut tx,
+        } = browse::snapshot(conn).await?;
         let rows = sqlx::query_as!(
             ListingRow,
             r#"
@@ -225,7 +218,7 @@ impl Catalog {
                 relations: bits,
             });
         }
-        let mut catalog = Catalog::new(generation, writers == 0, entries, postings);
+        let mut catalog = Catalog::new(generation, sure, entries, postings);
         catalog.documents = documents;
         Ok(catalog)
     }

@@ -28,6 +28,7 @@ use futures_util::TryStreamExt;
 use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
+use super::browse::{Snapshot, snapshot};
 use super::search::Match;
 use crate::extract::QueryTerm;
 
@@ -133,12 +134,11 @@ impl SearchIndex {
     /// Reads every current unit in one snapshot; `None` when the units' ids are too large to
     /// index.
     pub async fn load(conn: &mut PgConnection) -> Result<Option<SearchIndex>, StoreError> {
-        let generation = super::browse::generation(&mut *conn).await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        let sure = no_writers(&mut tx).await?;
+        let Snapshot {
+            generation,
+            sure,
+            mut tx,
+        } = snapshot(conn).await?;
         let mut index = SearchIndex::empty(generation, sure);
         for (document, stamp) in stamps(&mut tx).await? {
             index.documents.insert(document, (stamp, Vec::new()));
@@ -344,15 +344,6 @@ fn newest(
     found
 }
 
-async fn no_writers(conn: &mut PgConnection) -> Result<bool, StoreError> {
-    let writers = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM pg_snapshot_xip(pg_current_snapshot())"#
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(writers == 0)
-}
-
 async fn stamps(conn: &mut PgConnection) -> Result<Vec<(i64, DateTime<Utc>)>, StoreError> {
     Ok(
         sqlx::query!("SELECT document_id, extracted_at FROM document_extractions")
@@ -512,12 +503,11 @@ impl SearchIndexes {
         conn: &mut PgConnection,
         known: &HashMap<i64, DateTime<Utc>>,
     ) -> Result<Option<Changes>, StoreError> {
-        let generation = super::browse::generation(&mut *conn).await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        let sure = no_writers(&mut tx).await?;
+        let Snapshot {
+            generation,
+            sure,
+            mut tx,
+        } = snapshot(conn).await?;
         let stamps = stamps(&mut tx).await?;
         let now: HashSet<i64> = stamps.iter().map(|s| s.0).collect();
         let changed: Vec<i64> = stamps
