@@ -331,6 +331,33 @@ pub async fn mention_months(
         .collect()
 }
 
+/// How long what was read while a writer was at work may serve: that writer's rows may be
+/// missing from it though the generation already counts them.
+pub const UNSURE_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What something read from a [`Snapshot`] and held in memory stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct Label {
+    pub generation: i64,
+    pub sure: bool,
+    pub made: std::time::Instant,
+}
+
+impl Label {
+    pub fn new(generation: i64, sure: bool) -> Label {
+        Label {
+            generation,
+            sure,
+            made: std::time::Instant::now(),
+        }
+    }
+
+    /// Whether it stands for the store at `generation`.
+    pub fn serves(&self, generation: i64) -> bool {
+        self.generation == generation && (self.sure || self.made.elapsed() < UNSURE_FOR)
+    }
+}
+
 /// A read-only snapshot of the store, labelled with the generation read just before it was
 /// taken, for what is held in memory until the generation moves.
 pub struct Snapshot<'c> {

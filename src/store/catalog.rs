@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use sqlx::PgConnection;
@@ -28,10 +28,6 @@ use super::browse::{
 use crate::extract::QueryTerm;
 use crate::link::Relation;
 use crate::link::status::Status;
-
-/// How long a catalog read while a writer was at work may serve: that writer's rows may be
-/// missing from it though the generation already counts them.
-const UNSURE_FOR: Duration = Duration::from_secs(2);
 
 fn relation_bit(r: Relation) -> u8 {
     1 << match r {
@@ -88,10 +84,7 @@ impl Facts {
 
 /// The active threads that have mentions, in each of the list's orders.
 pub struct Catalog {
-    generation: i64,
-    /// False when a writer was at work as it was read.
-    sure: bool,
-    made: Instant,
+    label: browse::Label,
     listings: Vec<ThreadListing>,
     /// By entry, as `listings`.
     facts: Vec<Facts>,
@@ -300,9 +293,7 @@ impl Catalog {
             })
             .collect();
         Catalog {
-            generation,
-            sure,
-            made: Instant::now(),
+            label: browse::Label::new(generation, sure),
             listings,
             facts,
             topics,
@@ -382,7 +373,7 @@ impl Catalog {
 
     /// Whether this catalog stands for the store at `generation`.
     fn serves(&self, generation: i64) -> bool {
-        self.generation == generation && (self.sure || self.made.elapsed() < UNSURE_FOR)
+        self.label.serves(generation)
     }
 
     /// A document's title and date, by id.
@@ -702,9 +693,9 @@ mod tests {
         let mut c = Catalog::new(7, false, vec![], HashMap::new());
         assert!(c.serves(7));
         assert!(!c.serves(8));
-        c.made -= UNSURE_FOR;
+        c.label.made -= browse::UNSURE_FOR;
         assert!(!c.serves(7));
-        c.sure = true;
+        c.label.sure = true;
         assert!(c.serves(7));
     }
 }

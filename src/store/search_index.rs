@@ -21,14 +21,14 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::{PgConnection, PgPool};
 
 use super::StoreError;
-use super::browse::{Snapshot, snapshot};
+use super::browse::{Label, Snapshot, snapshot};
 use super::search::Match;
 use crate::extract::QueryTerm;
 
@@ -38,9 +38,6 @@ const TF_BITS: u32 = 4;
 const TF_MAX: u32 = (1 << TF_BITS) - 1;
 /// Unit ids at or above this do not fit a posting; a store that large searches in PostgreSQL.
 const MAX_UNIT: i64 = 1 << (32 - TF_BITS);
-/// How long an index read while a writer was at work may serve (see
-/// [`super::catalog`], which has the same rule).
-const UNSURE_FOR: Duration = Duration::from_secs(2);
 
 /// The words of a stored `tsvector` (its text form, `'双边':1,4 '贸易额':2`), each with how
 /// many positions it has.
@@ -89,9 +86,7 @@ pub struct SearchIndex {
     /// Counts the whole readings of the index: changes found against one reading are applied
     /// to that one only.
     epoch: u64,
-    generation: i64,
-    sure: bool,
-    made: Instant,
+    label: Label,
     /// Each extracted document: its extraction's stamp and its current units.
     documents: HashMap<i64, (DateTime<Utc>, Vec<u32>)>,
     /// Each current unit's document, by unit id ascending.
@@ -121,9 +116,7 @@ impl SearchIndex {
     fn empty(generation: i64, sure: bool) -> SearchIndex {
         SearchIndex {
             epoch: 0,
-            generation,
-            sure,
-            made: Instant::now(),
+            label: Label::new(generation, sure),
             documents: HashMap::new(),
             units: Vec::new(),
             postings: HashMap::new(),
@@ -207,7 +200,7 @@ impl SearchIndex {
     }
 
     fn serves(&self, generation: i64) -> bool {
-        self.generation == generation && (self.sure || self.made.elapsed() < UNSURE_FOR)
+        self.label.serves(generation)
     }
 
     /// The newest `limit` units that have every term, with their documents and ranks; and
@@ -585,9 +578,7 @@ impl SearchIndex {
         for (d, title) in &changes.titles {
             self.add_title(*d, title);
         }
-        self.generation = changes.generation;
-        self.sure = changes.sure;
-        self.made = Instant::now();
+        self.label = Label::new(changes.generation, changes.sure);
     }
 }
 
