@@ -59,9 +59,9 @@ struct Facts {
 }
 
 impl Facts {
-    /// The same rule as the list always had (and the SQL function `thread_matches` of
-    /// migration `filter_threads_with_one_function`), but for the topic (`topic`, its index)
-    /// and the sets tested before ([`Catalog::list`]).
+    /// The list's filter rule (the SQL function `thread_matches` had it before the catalog),
+    /// but for the topic (`topic`, its index) and the sets tested before ([`Catalog::list`]).
+    /// A relation passes when any mention has it.
     fn passes(&self, f: &ThreadFilter, topic: Option<u16>, as_of: NaiveDate) -> bool {
         self.first_stated.is_none_or(|d| d <= as_of)
             && topic.is_none_or(|t| self.topic == t)
