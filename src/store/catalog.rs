@@ -46,6 +46,9 @@ struct Entry {
     relations: u8,
 }
 
+/// How old a catalog may be to serve while a newer one is read.
+const STALE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the filters test of a thread, packed: a list tests every thread when few pass.
 struct Facts {
     /// Index into [`Catalog::topics`].
@@ -457,6 +460,15 @@ pub struct Catalogs {
 }
 
 impl Catalogs {
+    /// The catalog held, whatever its generation, if it was read less than [`STALE_FOR`] ago.
+    fn recent(&self) -> Option<Arc<Catalog>> {
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current
+            .as_ref()
+            .filter(|c| c.label.made.elapsed() < STALE_FOR)
+            .cloned()
+    }
+
     fn serving(&self, generation: i64) -> Option<Arc<Catalog>> {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         current.as_ref().filter(|c| c.serves(generation)).cloned()
@@ -485,13 +497,24 @@ impl Catalogs {
     }
 
     /// The catalog of the store as it is now: the one held, if the store has not been written
-    /// since it was read, else a new one.
+    /// since it was read, else a new one. While another request reads the new one, a catalog
+    /// read less than [`STALE_FOR`] ago serves instead of waiting (during a long ingest the
+    /// store moves every second, and a read takes 2 s at 100k threads); the request that
+    /// first finds the store moved always waits, so a page asked for after a write shows it.
     pub async fn get(&self, conn: &mut PgConnection) -> Result<Arc<Catalog>, StoreError> {
         let generation = super::browse::generation(&mut *conn).await?;
         if let Some(c) = self.serving(generation) {
             return Ok(c);
         }
-        let _loading = self.loading.lock().await;
+        let _loading = match self.loading.try_lock() {
+            Ok(loading) => loading,
+            Err(_) => {
+                if let Some(c) = self.recent() {
+                    return Ok(c);
+                }
+                self.loading.lock().await
+            }
+        };
         if let Some(c) = self.serving(generation) {
             return Ok(c);
         }
@@ -686,6 +709,25 @@ mod tests {
         // A page beyond the cap is still found.
         let (page, _) = c.list(&f, ThreadOrder::FirstStated, as_of, 2, 1400);
         assert_eq!(page.iter().map(|t| t.id).collect::<Vec<_>>(), [1401, 1402]);
+    }
+
+    #[test]
+    fn a_catalog_read_lately_serves_while_a_newer_one_is_read() {
+        let catalogs = Catalogs::default();
+        assert!(catalogs.recent().is_none());
+        let held = |c: Catalog| {
+            *catalogs.current.lock().unwrap() = Some(Arc::new(c));
+        };
+        held(Catalog::new(1, true, vec![], HashMap::new()));
+        assert!(catalogs.recent().is_some());
+        assert!(
+            catalogs.serving(2).is_none(),
+            "not for the store as it is now"
+        );
+        let mut old = Catalog::new(1, true, vec![], HashMap::new());
+        old.label.made -= STALE_FOR;
+        held(old);
+        assert!(catalogs.recent().is_none());
     }
 
     #[test]
