@@ -503,6 +503,15 @@ impl Catalogs {
     /// first finds the store moved always waits, so a page asked for after a write shows it.
     pub async fn get(&self, conn: &mut PgConnection) -> Result<Arc<Catalog>, StoreError> {
         let generation = super::browse::generation(&mut *conn).await?;
+        self.get_at(conn, generation).await
+    }
+
+    /// [`Catalogs::get`] for the store at `generation`, read by the caller.
+    pub async fn get_at(
+        &self,
+        conn: &mut PgConnection,
+        generation: i64,
+    ) -> Result<Arc<Catalog>, StoreError> {
         if let Some(c) = self.serving(generation) {
             return Ok(c);
         }

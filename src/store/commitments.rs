@@ -323,20 +323,6 @@ pub async fn for_document(
         .collect()
 }
 
-/// Parties of a document as found by extraction (empty when not extracted).
-pub async fn document_parties(
-    conn: &mut PgConnection,
-    document: DocumentId,
-) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT parties FROM document_extractions WHERE document_id = $1",
-        document.0
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .unwrap_or_default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -429,12 +429,15 @@ impl SearchIndexes {
         });
     }
 
-    /// [`SearchIndex::search`] on the index brought up to date; `None` when there is no index
-    /// yet (it is being read) and the caller should ask PostgreSQL.
+    /// [`SearchIndex::search`] on the index brought up to the store at `generation` (read by
+    /// the caller, [`super::browse::generation`]); `None` when there is no index yet (it is
+    /// being read) and the caller should ask PostgreSQL.
+    #[allow(clippy::too_many_arguments)]
     pub async fn search(
         self: &Arc<Self>,
         pool: &PgPool,
         conn: &mut PgConnection,
+        generation: i64,
         terms: &[QueryTerm],
         limit: usize,
         titles: usize,
@@ -442,7 +445,6 @@ impl SearchIndexes {
         if self.unusable.load(Ordering::SeqCst) {
             return Ok(None);
         }
-        let generation = super::browse::generation(&mut *conn).await?;
         if let Some(found) = self.answer(generation, terms, limit, titles) {
             return Ok(Some(found));
         }

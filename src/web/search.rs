@@ -97,12 +97,15 @@ pub async fn index(
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     // The newest matches, read once: counted, ranked and grouped by document here.
-    // From the index in memory; from the database while the index is first read.
+    // From the index in memory; from the database while the index is first read. The store's
+    // generation is read once, for the index and the catalog.
+    let generation = crate::store::browse::generation(&mut conn).await?;
     let found = state
         .search_index
         .search(
             &state.pool,
             &mut conn,
+            generation,
             &terms,
             NEWEST as usize + 1,
             DOCUMENTS as usize,
@@ -131,7 +134,7 @@ pub async fn index(
     // Titles first, then by matching units, then newest.
     by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
     by_document.truncate(DOCUMENTS as usize);
-    let catalog = state.catalogs.get(&mut conn).await?;
+    let catalog = state.catalogs.get_at(&mut conn, generation).await?;
     page_view.documents = by_document
         .iter()
         .filter_map(|&(id, title_match, units)| {

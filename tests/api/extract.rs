@@ -40,7 +40,10 @@ async fn ingesting_extracts_and_stores_units() {
     let units = commitments::for_document(&mut conn, doc).await.unwrap();
     assert!(units.len() > 40, "{} units", units.len());
     assert_eq!(
-        commitments::document_parties(&mut conn, doc).await.unwrap(),
+        pledgeline::store::browse::document_facts(&mut conn, doc.0)
+            .await
+            .unwrap()
+            .1,
         vec!["CN", "KZ"]
     );
     let trade = units

@@ -19,6 +19,13 @@ fn term(word: &str) -> QueryTerm {
     }
 }
 
+async fn generation(pool: &PgPool) -> i64 {
+    let mut conn = pool.acquire().await.unwrap();
+    pledgeline::store::browse::generation(&mut conn)
+        .await
+        .unwrap()
+}
+
 /// Queries drawn from the stored units and titles: single words of every frequency, and pairs of them.
 async fn queries(pool: &PgPool) -> Vec<Vec<QueryTerm>> {
     let words: Vec<String> = sqlx::query_scalar(
@@ -49,7 +56,7 @@ async fn agrees(indexes: &Arc<SearchIndexes>, pool: &PgPool) {
         let mut tries = 0;
         let found = loop {
             match indexes
-                .search(pool, &mut conn, &q, 1001, 1000)
+                .search(pool, &mut conn, generation(pool).await, &q, 1001, 1000)
                 .await
                 .unwrap()
             {
@@ -114,14 +121,14 @@ async fn the_search_index_finds_what_the_database_finds_as_documents_come_and_ch
     let penguin = [term("企鹅餐厅")];
     let mut conn = pool.acquire().await.unwrap();
     let found = indexes
-        .search(pool, &mut conn, &penguin, 10, 10)
+        .search(pool, &mut conn, generation(pool).await, &penguin, 10, 10)
         .await
         .unwrap();
     assert_eq!(found.map(|f| f.units.len()), Some(1));
     corpus.reextract(first).await.expect("re-extracts");
     agrees(&indexes, pool).await;
     let found = indexes
-        .search(pool, &mut conn, &penguin, 10, 10)
+        .search(pool, &mut conn, generation(pool).await, &penguin, 10, 10)
         .await
         .unwrap();
     assert_eq!(
