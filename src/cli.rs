@@ -9,13 +9,17 @@ use clap::{Parser, Subcommand};
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::analyst::accounts::Role;
+use crate::analyst::manage::{self, ManageError};
 use crate::config::{Config, GlobalArgs};
 use crate::corpus::evaluation::{self, EvaluationError};
 use crate::corpus::{self, Corpus, CorpusError, FileReport, Summary};
 use crate::db::{self, DATABASE_NAME, Database, DatabaseTarget, DbError, Status};
 use crate::extract::{Extractor, LexiconError, LexiconSource};
 use crate::link::LinkRules;
+use crate::store::audit::Actor;
 use crate::store::{self, StoreError, commitments::Changes};
+use crate::web::auth::AuthConfig;
 use crate::{demo, startup};
 
 #[derive(Debug, Parser)]
@@ -38,12 +42,23 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "PLEDGELINE_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        #[command(flatten)]
+        web: WebArgs,
     },
-    /// Ingest the sample documents shipped with pledgeline, then serve the web app.
+    /// Ingest the sample documents shipped with pledgeline, create the analyst account `demo`
+    /// with a new random password (printed once), then serve the web app.
     Demo {
         /// Address to listen on.
         #[arg(long, env = "PLEDGELINE_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// Manage accounts: viewer (reads), analyst (annotates, reviews links), admin (accounts,
+    /// uploads, audit log).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// Ingest files or folders (recursively): People's Daily archive files, plain text, Markdown.
     Ingest {
@@ -91,6 +106,80 @@ enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
+}
+
+/// Who may use the web app, and how long a login lasts.
+#[derive(Debug, Clone, clap::Args)]
+struct WebArgs {
+    /// Require an account to read pages too (by default anyone may read; writing always
+    /// needs an account).
+    #[arg(long, env = "PLEDGELINE_LOGIN_TO_READ")]
+    login_to_read: bool,
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "PLEDGELINE_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    session_idle_minutes: u64,
+    /// A session ends this many hours after login, used or not.
+    #[arg(long, env = "PLEDGELINE_SESSION_MAX_HOURS", default_value_t = 168)]
+    session_max_hours: u64,
+}
+
+impl WebArgs {
+    fn auth(&self) -> AuthConfig {
+        AuthConfig {
+            read_without_login: !self.login_to_read,
+            idle: std::time::Duration::from_secs(self.session_idle_minutes.max(1) * 60),
+            lifetime: std::time::Duration::from_secs(self.session_max_hours.max(1) * 3600),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create an account. The password is asked for (twice) on the terminal, or read from
+    /// standard input's first line with --password-stdin.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List,
+    /// Change an account's role.
+    SetRole {
+        name: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Disable an account: it can no longer log in, and its sessions end now.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Set a new password (asked for, or --password-stdin); the account's sessions end.
+    Password {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Viewer,
+    Analyst,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Viewer => Role::Viewer,
+            RoleArg::Analyst => Role::Analyst,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +250,10 @@ pub enum CliError {
     },
     #[error(transparent)]
     Evaluation(#[from] Box<EvaluationError>),
+    #[error(transparent)]
+    Account(#[from] ManageError),
+    #[error("cannot read the password: {0}")]
+    Password(String),
 }
 
 /// Entry point of the binary.
@@ -222,14 +315,20 @@ async fn work(
     stop: &mut Interrupt,
 ) -> Result<ExitCode, CliError> {
     match command {
-        Command::Serve { bind } => serve(db, corpus, &bind, stop).await,
-        Command::Demo { bind } => match stop.until(load_samples(corpus)).await {
+        Command::Serve { bind, web } => serve(corpus, &bind, web.auth(), stop).await,
+        Command::Demo { bind, web } => match stop.until(load_samples(corpus)).await {
             None => Ok(ExitCode::from(INTERRUPTED)),
             Some(loaded) => {
                 loaded?;
-                serve(db, corpus, &bind, stop).await
+                let password = manage::demo_analyst(&db.pool, DEMO_ACCOUNT).await?;
+                println!(
+                    "demo account: log in as `{DEMO_ACCOUNT}` with the password {password}\n  \
+                     (an analyst; shown this once: a new one is made each time demo starts)"
+                );
+                serve(corpus, &bind, web.auth(), stop).await
             }
         },
+        Command::User { action } => user_command(&db.pool, action).await,
         Command::Ingest {
             paths,
             max_file_mib,
@@ -248,10 +347,23 @@ async fn work(
                 }
                 Some(summary) => {
                     println!("{summary}");
-                    match stop.until(corpus.link_pending()).await {
+                    let linked = match stop.until(corpus.link_pending()).await {
                         None => return Ok(interrupted_linking()),
-                        Some(linked) => eprintln!("{}", linked.map_err(CliError::Link)?),
-                    }
+                        Some(linked) => linked.map_err(CliError::Link)?,
+                    };
+                    eprintln!("{linked}");
+                    audit_command(
+                        &db.pool,
+                        "documents.ingest",
+                        serde_json::json!({
+                            "paths": paths,
+                            "ingested": summary.ingested,
+                            "unchanged": summary.unchanged,
+                            "failed": summary.failed,
+                            "linked": linked.to_string(),
+                        }),
+                    )
+                    .await?;
                     Ok(if summary.failed > 0 {
                         ExitCode::FAILURE
                     } else {
@@ -270,10 +382,17 @@ async fn work(
             }
             Some(outcome) => {
                 let failed = outcome?;
-                match stop.until(corpus.link_pending()).await {
+                let linked = match stop.until(corpus.link_pending()).await {
                     None => return Ok(interrupted_linking()),
-                    Some(linked) => eprintln!("{}", linked.map_err(CliError::Link)?),
-                }
+                    Some(linked) => linked.map_err(CliError::Link)?,
+                };
+                eprintln!("{linked}");
+                audit_command(
+                    &db.pool,
+                    "documents.extract",
+                    serde_json::json!({"failed": failed, "linked": linked.to_string()}),
+                )
+                .await?;
                 Ok(if failed > 0 {
                     ExitCode::FAILURE
                 } else {
@@ -284,7 +403,14 @@ async fn work(
         Command::Relink => match stop.until(corpus.relink()).await {
             None => Ok(interrupted_linking()),
             Some(linked) => {
-                println!("{}", linked.map_err(CliError::Link)?);
+                let linked = linked.map_err(CliError::Link)?;
+                println!("{linked}");
+                audit_command(
+                    &db.pool,
+                    "threads.relink",
+                    serde_json::json!({"linked": linked.to_string()}),
+                )
+                .await?;
                 Ok(ExitCode::SUCCESS)
             }
         },
@@ -385,9 +511,9 @@ impl Interrupt {
 }
 
 async fn serve(
-    db: &Database,
     corpus: &Corpus,
     bind: &str,
+    auth: AuthConfig,
     stop: &mut Interrupt,
 ) -> Result<ExitCode, CliError> {
     let listener = TcpListener::bind(bind).map_err(|source| CliError::Bind {
@@ -395,8 +521,7 @@ async fn serve(
         source,
     })?;
     let addr = listener.local_addr().map_err(CliError::Server)?;
-    let server =
-        startup::run(listener, db.pool.clone(), corpus.extractor()).map_err(CliError::Server)?;
+    let server = startup::run(listener, corpus.clone(), auth).map_err(CliError::Server)?;
     let handle = server.handle();
     println!("Pledgeline is serving at http://{addr}/  (Ctrl-C to stop)");
     let mut server = std::pin::pin!(server);
@@ -425,6 +550,108 @@ async fn load_samples(corpus: &Corpus) -> Result<(), CliError> {
     let linked = corpus.link_pending().await.map_err(CliError::Link)?;
     println!("demo corpus: {linked}");
     Ok(())
+}
+
+/// Records a command's write in the audit log (who: the operating-system account).
+async fn audit_command(
+    pool: &sqlx::PgPool,
+    action: &str,
+    after: serde_json::Value,
+) -> Result<(), CliError> {
+    let mut conn = pool.acquire().await.map_err(StoreError::from)?;
+    store::audit::record(
+        &mut conn,
+        &Actor::command_line(),
+        action,
+        "documents",
+        None,
+        None,
+        Some(&after),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The analyst account `demo` makes.
+const DEMO_ACCOUNT: &str = "demo";
+
+/// `pledgeline user …`.
+async fn user_command(pool: &sqlx::PgPool, action: UserAction) -> Result<ExitCode, CliError> {
+    let actor = Actor::command_line();
+    match action {
+        UserAction::Add {
+            name,
+            role,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let user = manage::add_user(pool, &actor, &name, role.into(), password).await?;
+            println!("added {} ({})", user.name, user.role);
+        }
+        UserAction::List => {
+            let mut conn = pool.acquire().await.map_err(StoreError::from)?;
+            let users = store::users::list(&mut conn).await?;
+            if users.is_empty() {
+                println!("no accounts yet: pledgeline user add NAME --role admin");
+            }
+            for u in users {
+                println!(
+                    "{:<24} {:<8} created {}{}",
+                    u.name,
+                    u.role,
+                    u.created_at.format("%Y-%m-%d"),
+                    u.disabled_at
+                        .map(|d| format!("  disabled {}", d.format("%Y-%m-%d")))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        UserAction::SetRole { name, role } => {
+            let user = manage::set_role(pool, &actor, &name, role.into()).await?;
+            println!("{} is now {}", user.name, user.role);
+        }
+        UserAction::Disable { name } => {
+            manage::set_disabled(pool, &actor, &name, true).await?;
+            println!("{name} is disabled; its sessions have ended");
+        }
+        UserAction::Enable { name } => {
+            manage::set_disabled(pool, &actor, &name, false).await?;
+            println!("{name} is enabled");
+        }
+        UserAction::Password {
+            name,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            manage::set_password(pool, &actor, &name, password).await?;
+            println!("{name} has a new password; its sessions have ended");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A password from standard input's first line, or asked for twice on the terminal.
+fn read_password(from_stdin: bool) -> Result<String, CliError> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Password(e.to_string()))?;
+        return Ok(line.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Password(
+            "standard input is not a terminal: pass --password-stdin to read it from there".into(),
+        ));
+    }
+    let first =
+        rpassword::prompt_password("password: ").map_err(|e| CliError::Password(e.to_string()))?;
+    let again =
+        rpassword::prompt_password("again: ").map_err(|e| CliError::Password(e.to_string()))?;
+    if first != again {
+        return Err(CliError::Password("the two passwords differ".into()));
+    }
+    Ok(first)
 }
 
 fn interrupted_linking() -> ExitCode {

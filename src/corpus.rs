@@ -176,6 +176,11 @@ impl Corpus {
     }
 
     /// Refuse files larger than this.
+    /// The size limit of one file.
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
     pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
         self.max_bytes = max_bytes;
         self

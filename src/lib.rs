@@ -14,6 +14,7 @@ mod macros;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod analyst;
 pub mod cli;
 pub mod config;
 pub mod corpus;

@@ -7,9 +7,9 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, Logger, NormalizePath, TrailingSlash};
 use actix_web::web::Data;
 use actix_web::{App, HttpServer};
-use sqlx::PgPool;
 
-use crate::extract::Extractor;
+use crate::corpus::Corpus;
+use crate::web::auth::AuthConfig;
 use crate::web::{self, AppState};
 
 /// Two request workers a core. A worker is one thread; with one a core, a core sat idle while
@@ -21,16 +21,15 @@ fn workers() -> usize {
 
 /// Serve the app on an already bound listener (port 0 in tests). Signals are the caller's
 /// business: stop it through `Server::handle()`.
-pub fn run(
-    listener: TcpListener,
-    pool: PgPool,
-    extractor: &'static Extractor,
-) -> std::io::Result<Server> {
-    let state = Data::new(AppState::new(pool.clone(), extractor));
+pub fn run(listener: TcpListener, corpus: Corpus, auth: AuthConfig) -> std::io::Result<Server> {
+    let pool = corpus.pool().clone();
+    let state = Data::new(AppState::new(corpus, auth));
     state.catalogs.load_in_background(pool.clone());
     state.search_index.load_in_background(pool);
     let server = HttpServer::new(move || {
         App::new()
+            // Innermost: its refusals get the headers, compression and log line as well.
+            .wrap(actix_web::middleware::from_fn(web::auth::gate))
             .wrap(Logger::new("%r %s %Dms").log_target("pledgeline::http"))
             .wrap(Compress::default())
             .wrap(

@@ -185,10 +185,11 @@ impl Corpus {
             .map_err(|e| CorpusError::Task(e.to_string()))?;
         scores.sort_unstable_by_key(|&(a, b, _)| (a, b));
 
+        let constraints = unit_constraints(tx, &units).await?;
         let linker = Arc::clone(&self.linker);
         let (u, p) = (Arc::clone(&units), Arc::clone(&profiles));
         let (links, mut plans) = task(move || {
-            let plans = linker.threads_of_scores(&u, &p, &scores);
+            let plans = linker.threads_of_scores(&u, &p, &scores, &constraints);
             (scores.len(), plans)
         })
         .await?;
@@ -210,6 +211,114 @@ impl Corpus {
             threads,
             relinked: true,
         })
+    }
+}
+
+/// The analysts' constraints in force, as pairs of indexes into `units` (pairs naming a
+/// unit that is not among them, retired or of a copy, are left out), sorted.
+async fn unit_constraints(
+    conn: &mut PgConnection,
+    units: &[LinkUnit],
+) -> Result<cluster::Constraints, StoreError> {
+    let index = crate::link::index_of(units);
+    let mut out = cluster::Constraints::default();
+    for (_, p) in store::decisions::active_pairs(conn).await? {
+        if let (Some(&a), Some(&b)) = (index.get(&p.a), index.get(&p.b)) {
+            let pair = (a.min(b), a.max(b));
+            if p.must {
+                out.together.push(pair);
+            } else {
+                out.apart.push(pair);
+            }
+        }
+    }
+    out.together.sort_unstable();
+    out.together.dedup();
+    out.apart.sort_unstable();
+    out.apart.dedup();
+    Ok(out)
+}
+
+impl Corpus {
+    /// Clusters again the threads that hold `units` (and the units themselves, and every
+    /// thread bound to them by a must-link), under every decision in force: what an
+    /// analyst's decision changes at once, in the caller's transaction (which must hold the
+    /// link lock). The stored links are reused; nothing is scored again. Returns the number
+    /// of threads written.
+    ///
+    /// This is local: units split off a thread form threads of their own (or join another
+    /// of the threads read) rather than being offered to every thread of the store, as
+    /// `pledgeline relink` would. Both respect every decision.
+    pub async fn relink_around(
+        &self,
+        conn: &mut PgConnection,
+        units: &[i64],
+    ) -> Result<usize, CorpusError> {
+        let pairs = store::decisions::active_pairs(conn).await?;
+        let mut ids: Vec<i64> = units.to_vec();
+        // Close the set under must-links and thread membership.
+        let threads = loop {
+            ids.sort_unstable();
+            ids.dedup();
+            let found: Vec<i64> = {
+                let mut t: Vec<i64> = store::threads::memberships(conn, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect();
+                t.sort_unstable();
+                t.dedup();
+                t
+            };
+            let members: Vec<i64> = store::threads::members(conn, &found)
+                .await?
+                .into_iter()
+                .map(|(_, u)| u)
+                .collect();
+            let before = ids.len();
+            ids.extend(members);
+            let known: FxHashSet<i64> = ids.iter().copied().collect();
+            let bound: Vec<i64> = pairs
+                .iter()
+                .filter(|(_, p)| p.must)
+                .filter_map(
+                    |(_, p)| match (known.contains(&p.a), known.contains(&p.b)) {
+                        (true, false) => Some(p.b),
+                        (false, true) => Some(p.a),
+                        _ => None,
+                    },
+                )
+                .collect();
+            ids.extend(bound);
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() == before {
+                break found;
+            }
+        };
+        let units = store::links::units(conn, None, Some(&ids)).await?;
+        if units.is_empty() {
+            return Ok(0);
+        }
+        let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        let profiles = read_profiles(&self.linker, conn, &units, &unit_ids).await?;
+        let index = crate::link::index_of(&units);
+        let mut scores: Vec<(usize, usize, f64)> = store::links::touching(conn, &unit_ids)
+            .await?
+            .into_iter()
+            .filter_map(|(a, b, s)| Some((*index.get(&a)?, *index.get(&b)?, s)))
+            .collect();
+        scores.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        let constraints = unit_constraints(conn, &units).await?;
+        let mut plans = self
+            .linker
+            .threads_of_scores(&units, &profiles, &scores, &constraints);
+        attach_evidence(conn, &units, &mut plans).await?;
+        let old: FxHashMap<i64, i64> = store::threads::memberships(conn, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(write_plans(conn, &units, &ids, &old, &threads, plans, Upkeep::Delta).await?)
     }
 }
 
@@ -286,6 +395,10 @@ async fn write_plans(
                 .iter()
                 .map(|m| MentionWrite {
                     commitment_id: units[m.unit].id,
+                    linked_from: m
+                        .link
+                        .as_ref()
+                        .map(|l| units[if l.a == m.unit { l.b } else { l.a }].id),
                     relation: m.relation,
                     score: m.link.as_ref().map(|l| l.score),
                     evidence: m.link.as_ref().map(|l| l.evidence.clone()),
@@ -301,7 +414,8 @@ async fn write_plans(
         .collect();
     replaced.sort_unstable();
     replaced.dedup();
-    store::threads::write(conn, unit_ids, &replaced, &writes, upkeep).await?;
+    let former: Vec<(i64, i64)> = old.iter().map(|(&u, &t)| (u, t)).collect();
+    store::threads::write(conn, unit_ids, &replaced, &writes, upkeep, &former).await?;
     Ok(writes.len())
 }
 
@@ -550,6 +664,40 @@ async fn merge_step(
             old_sums.insert((x.min(y), x.max(y)), ticks);
         }
     }
+    // Analysts' cannot-links between the earlier clusters: a new document never merges two
+    // clusters that hold the two ends of one. (Must-links of earlier units are in force
+    // already; a new document's units have none.)
+    let apart = {
+        let pairs = store::decisions::active_pairs(conn).await?;
+        let mut ends: Vec<i64> = pairs
+            .iter()
+            .filter(|(_, p)| !p.must)
+            .flat_map(|(_, p)| [p.a, p.b])
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        let thread_of: FxHashMap<i64, i64> = store::threads::memberships(conn, &ends)
+            .await?
+            .into_iter()
+            .collect();
+        let seed_of = |u: i64| match thread_of.get(&u) {
+            Some(t) => slot.get(t).copied(),
+            None => slot.get(&-u).copied(),
+        };
+        let mut apart: Vec<(usize, usize)> = pairs
+            .iter()
+            .filter(|(_, p)| !p.must)
+            .filter_map(|(_, p)| Some((seed_of(p.a)?, seed_of(p.b)?)))
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| (x.min(y), x.max(y)))
+            .collect();
+        apart.sort_unstable();
+        apart.dedup();
+        cluster::Constraints {
+            together: Vec::new(),
+            apart,
+        }
+    };
     let mut read_sums: Vec<bool> = (0..clusters).map(|k| k >= threads.len()).collect();
     let groups = loop {
         let mut sums: Vec<(usize, usize, i64)> = old_sums
@@ -558,7 +706,7 @@ async fn merge_step(
             .map(|(&(x, y), &s)| (x, y, s))
             .collect();
         sums.sort_unstable();
-        let groups = cluster::merge(seeds.clone(), &sums, linker.linkage());
+        let groups = cluster::merge(seeds.clone(), &sums, linker.linkage(), &apart);
         let mut unread: Vec<usize> = groups
             .iter()
             .filter(|g| g.iter().any(|&k| k >= clusters))
@@ -655,7 +803,7 @@ async fn merge_step(
     }
     // Written together: each write of mentions costs a few statements, whatever its size.
     if !appended.is_empty() {
-        store::threads::write(conn, &appended_units, &[], &appended, Upkeep::Delta).await?;
+        store::threads::write(conn, &appended_units, &[], &appended, Upkeep::Delta, &[]).await?;
         written += appended.len();
     }
     if !whole.is_empty() {
@@ -720,6 +868,7 @@ async fn append(
             });
         mentions.push(MentionWrite {
             commitment_id: units[m].id,
+            linked_from: best.map(|l| units[if l.a == m { l.b } else { l.a }].id),
             relation,
             score: best.map(|l| l.score),
             evidence: best.map(|l| l.evidence.clone()),

@@ -20,11 +20,17 @@
 //! Scores are summed in integer ticks ([`ticks`]) and averages compared exactly, so a
 //! decision never depends on the order in which scores were added up. Ties go to the
 //! clusters whose earliest units come first in document order.
+//!
+//! An analyst's [`Constraints`] override the scores: a must-link pair joins (whatever its
+//! links) when the later of its two units is linked, and a cannot-link pair never ends in
+//! one cluster, however strongly the units around it link; a cannot-link wins over a
+//! must-link. Constraints keep threads from being split too: a must-link joins what is
+//! already there, and a cannot-link only stops merges.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Link, LinkUnit};
 
@@ -41,6 +47,16 @@ pub struct Linkage {
     pub threshold: f32,
     pub repeat_threshold: f32,
     pub links_per_unit: usize,
+}
+
+/// Analyst decisions the clustering must respect, as pairs of indexes (into the units for
+/// `in_document_order`, into the seeds for `merge`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// Pairs that must end in one cluster (must-link).
+    pub together: Vec<(usize, usize)>,
+    /// Pairs that must never end in one cluster (cannot-link). Wins over `together` when both apply.
+    pub apart: Vec<(usize, usize)>,
 }
 
 /// A cluster as [`merge`] starts from: an existing thread, or a unit of the new document.
@@ -64,6 +80,8 @@ struct Cluster<R> {
     rank: R,
     /// Sum of link ticks to each neighbouring cluster.
     neighbours: FxHashMap<usize, i64>,
+    /// The clusters it must never merge with (kept symmetric).
+    apart: FxHashSet<usize>,
     alive: bool,
 }
 
@@ -136,12 +154,15 @@ fn possible_pairs<R>(x: &Cluster<R>, y: &Cluster<R>, per_unit: u64) -> (u64, boo
 }
 
 /// Merges seed clusters by average linkage. `sums` holds the link ticks between pairs of
-/// seeds (each pair once, in either order). Returns the groups of seed indexes that end up
-/// together, each sorted, in order of their first seed.
+/// seeds (each pair once, in either order). `constraints` index seeds: each `together` pair
+/// is joined first, in the order given, whatever its links (unless the two clusters are
+/// apart by then), and no merge ever puts an `apart` pair in one cluster. Returns the groups
+/// of seed indexes that end up together, each sorted, in order of their first seed.
 pub fn merge<R: Ord + Clone>(
     seeds: Vec<Seed<R>>,
     sums: &[(usize, usize, i64)],
     linkage: Linkage,
+    constraints: &Constraints,
 ) -> Vec<Vec<usize>> {
     let Linkage {
         threshold,
@@ -163,6 +184,7 @@ pub fn merge<R: Ord + Clone>(
             documents: s.documents,
             rank: s.rank,
             neighbours: FxHashMap::default(),
+            apart: FxHashSet::default(),
             alive: true,
         })
         .collect();
@@ -172,8 +194,29 @@ pub fn merge<R: Ord + Clone>(
             *clusters[b].neighbours.entry(a).or_insert(0) += s;
         }
     }
+    for &(a, b) in &constraints.apart {
+        if a != b {
+            clusters[a].apart.insert(b);
+            clusters[b].apart.insert(a);
+        }
+    }
+    // Must-links first, unconditionally. A cluster is named by its smallest seed (the one
+    // the others merged into); `root` finds it from any of its seeds.
+    let mut root: Vec<usize> = (0..clusters.len()).collect();
+    for &(a, b) in &constraints.together {
+        let (a, b) = (find(&mut root, a), find(&mut root, b));
+        if a == b || clusters[a].apart.contains(&b) {
+            continue;
+        }
+        let (x, y) = (a.min(b), a.max(b));
+        join(&mut clusters, x, y);
+        root[y] = x;
+    }
     let candidate = |clusters: &[Cluster<R>], x: usize, y: usize| -> Option<Candidate<R>> {
         let (cx, cy) = (&clusters[x], &clusters[y]);
+        if cx.apart.contains(&y) {
+            return None;
+        }
         let (pairs, repeats) = possible_pairs(cx, cy, per_unit);
         let sum = cx.neighbours.get(&y).copied().unwrap_or(0);
         let needed = if repeats { repeat } else { threshold };
@@ -193,7 +236,7 @@ pub fn merge<R: Ord + Clone>(
         })
     };
     let mut queue = BinaryHeap::new();
-    for x in 0..clusters.len() {
+    for x in (0..clusters.len()).filter(|&x| clusters[x].alive) {
         let mut ys: Vec<usize> = clusters[x]
             .neighbours
             .keys()
@@ -212,41 +255,11 @@ pub fn merge<R: Ord + Clone>(
         if !clusters[x].alive
             || !clusters[y].alive
             || (clusters[x].size, clusters[y].size) != c.sizes
+            || clusters[x].apart.contains(&y)
         {
             continue;
         }
-        // Merge y into x.
-        let absorbed = std::mem::take(&mut clusters[y].members);
-        let documents = std::mem::take(&mut clusters[y].documents);
-        let neighbours = std::mem::take(&mut clusters[y].neighbours);
-        clusters[y].alive = false;
-        let (size, fresh, rank) = (
-            clusters[y].size,
-            clusters[y].fresh,
-            clusters[y].rank.clone(),
-        );
-        let target = &mut clusters[x];
-        target.members.extend(absorbed);
-        target.size += size;
-        target.fresh += fresh;
-        if rank < target.rank {
-            target.rank = rank;
-        }
-        for (d, n) in documents {
-            *target.documents.entry(d).or_insert(0) += n;
-        }
-        target.neighbours.remove(&y);
-        for (&z, &s) in &neighbours {
-            if z != x {
-                *clusters[x].neighbours.entry(z).or_insert(0) += s;
-            }
-        }
-        let mut zs: Vec<usize> = clusters[x].neighbours.keys().copied().collect();
-        zs.sort_unstable();
-        for z in zs {
-            if let Some(s) = clusters[z].neighbours.remove(&y) {
-                *clusters[z].neighbours.entry(x).or_insert(0) += s;
-            }
+        for z in join(&mut clusters, x, y) {
             let (p, q) = if x < z { (x, z) } else { (z, x) };
             if let Some(c) = candidate(&clusters, p, q) {
                 queue.push(c);
@@ -263,6 +276,64 @@ pub fn merge<R: Ord + Clone>(
         .collect();
     out.sort_by_key(|m| m[0]);
     out
+}
+
+/// The cluster seed `i` is in, from `root` (each seed's parent; a cluster's own seed is its
+/// own parent), halving the paths it walks.
+fn find(root: &mut [usize], mut i: usize) -> usize {
+    while root[i] != i {
+        root[i] = root[root[i]];
+        i = root[i];
+    }
+    i
+}
+
+/// Merges cluster `y` into cluster `x` (two live clusters not apart), and returns the
+/// neighbours of the merged cluster, sorted, each with its link sum to `x` brought up to
+/// date. `x` inherits `y`'s cannot-links: every cluster apart from `y` is apart from `x`.
+fn join<R: Ord + Clone>(clusters: &mut [Cluster<R>], x: usize, y: usize) -> Vec<usize> {
+    debug_assert!(x != y && clusters[x].alive && clusters[y].alive);
+    debug_assert!(!clusters[x].apart.contains(&y));
+    let absorbed = std::mem::take(&mut clusters[y].members);
+    let documents = std::mem::take(&mut clusters[y].documents);
+    let neighbours = std::mem::take(&mut clusters[y].neighbours);
+    let apart = std::mem::take(&mut clusters[y].apart);
+    clusters[y].alive = false;
+    let (size, fresh, rank) = (
+        clusters[y].size,
+        clusters[y].fresh,
+        clusters[y].rank.clone(),
+    );
+    let target = &mut clusters[x];
+    target.members.extend(absorbed);
+    target.size += size;
+    target.fresh += fresh;
+    if rank < target.rank {
+        target.rank = rank;
+    }
+    for (d, n) in documents {
+        *target.documents.entry(d).or_insert(0) += n;
+    }
+    target.neighbours.remove(&y);
+    for (&z, &s) in &neighbours {
+        if z != x {
+            *clusters[x].neighbours.entry(z).or_insert(0) += s;
+        }
+    }
+    let mut zs: Vec<usize> = clusters[x].neighbours.keys().copied().collect();
+    zs.sort_unstable();
+    for &z in &zs {
+        if let Some(s) = clusters[z].neighbours.remove(&y) {
+            *clusters[z].neighbours.entry(x).or_insert(0) += s;
+        }
+    }
+    for z in apart {
+        let theirs = &mut clusters[z].apart;
+        theirs.remove(&y);
+        theirs.insert(x);
+        clusters[x].apart.insert(z);
+    }
+    zs
 }
 
 /// Links as clustering reads them: (a, b, score).
@@ -310,11 +381,14 @@ struct Thread {
 }
 
 /// Threads built document by document in document order (see the module comment): the
-/// clusters of unit indexes (each sorted), in order of their earliest unit.
+/// clusters of unit indexes (each sorted), in order of their earliest unit. `constraints`
+/// index units: a `together` pair ends in one thread (unless that would put an `apart` pair
+/// in one), an `apart` pair never does.
 pub fn in_document_order(
     units: &[LinkUnit],
     links: impl IntoIterator<Item = (usize, usize, f64)>,
     linkage: Linkage,
+    constraints: &Constraints,
 ) -> Vec<Vec<usize>> {
     let (order, rank) = document_order(units);
     let mut adjacency: Vec<Vec<(usize, i64)>> = vec![Vec::new(); units.len()];
@@ -322,15 +396,27 @@ pub fn in_document_order(
         adjacency[a].push((b, ticks(score)));
         adjacency[b].push((a, ticks(score)));
     }
+    // Each unit's must-link partners.
+    let mut partners: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    for &(a, b) in &constraints.together {
+        partners[a].push(b);
+        partners[b].push(a);
+    }
     let mut thread_of: Vec<usize> = vec![usize::MAX; units.len()];
     let mut threads: Vec<Thread> = Vec::new();
-    for (_, own) in document_runs(units, &order) {
+    for (offset, own) in document_runs(units, &order) {
         let document = units[own[0]].document;
-        // The threads this document's units link to (earlier units all have one).
+        // The threads this document's units link to or must join (earlier units all have
+        // one; the document's own units and later ones have none yet).
         let mut involved: Vec<usize> = own
             .iter()
-            .flat_map(|&u| adjacency[u].iter())
-            .map(|&(v, _)| thread_of[v])
+            .flat_map(|&u| {
+                adjacency[u]
+                    .iter()
+                    .map(|&(v, _)| v)
+                    .chain(partners[u].iter().copied())
+            })
+            .map(|v| thread_of[v])
             .filter(|&t| t != usize::MAX)
             .collect();
         involved.sort_unstable();
@@ -369,7 +455,38 @@ pub fn in_document_order(
                 }
             }
         }
-        for group in merge(seeds, &sums, linkage) {
+        // The constraints among the seeds: a unit's seed is its own if it is of this
+        // document (own[k] comes at offset + k in document order), else its thread's if that
+        // thread is involved. A pair within one seed is settled already.
+        let seed_of = |u: usize| -> Option<usize> {
+            if (offset..offset + own.len()).contains(&rank[u]) {
+                Some(involved.len() + rank[u] - offset)
+            } else {
+                slot.get(&thread_of[u]).copied()
+            }
+        };
+        let seed_pair = |(a, b): (usize, usize)| -> Option<(usize, usize)> {
+            let (x, y) = (seed_of(a)?, seed_of(b)?);
+            (x != y).then_some((x.min(y), x.max(y)))
+        };
+        let mut local = Constraints {
+            together: own
+                .iter()
+                .flat_map(|&u| partners[u].iter().map(move |&v| (u, v)))
+                .filter_map(seed_pair)
+                .collect(),
+            apart: constraints
+                .apart
+                .iter()
+                .copied()
+                .filter_map(seed_pair)
+                .collect(),
+        };
+        for pairs in [&mut local.together, &mut local.apart] {
+            pairs.sort_unstable();
+            pairs.dedup();
+        }
+        for group in merge(seeds, &sums, linkage, &local) {
             let old: Vec<usize> = group
                 .iter()
                 .filter(|&&k| k < involved.len())

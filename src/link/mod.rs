@@ -866,14 +866,17 @@ impl<'e> Linker<'e> {
     /// Groups linked units into threads: clusters of two or more units (from at least two
     /// documents), plus every pledge (commitment, reaffirmation, support) that links to
     /// nothing, as a thread of its own. Mentions come in document order with their relation.
+    /// `constraints` (unit indexes) are the analyst's must-links and cannot-links.
     #[cfg(test)]
     pub fn threads(
         &self,
         units: &[LinkUnit],
         profiles: &[Profile],
         links: &[Link],
+        constraints: &cluster::Constraints,
     ) -> Vec<summary::ThreadPlan> {
-        let clusters = cluster::in_document_order(units, cluster::scores(links), self.linkage());
+        let clusters =
+            cluster::in_document_order(units, cluster::scores(links), self.linkage(), constraints);
         let by_pair: FxHashMap<(usize, usize), &Link> =
             links.iter().map(|l| ((l.a, l.b), l)).collect();
         self.plan_clusters(units, profiles, clusters, &by_pair)
@@ -886,8 +889,10 @@ impl<'e> Linker<'e> {
         units: &[LinkUnit],
         profiles: &[Profile],
         scores: &[(usize, usize, f64)],
+        constraints: &cluster::Constraints,
     ) -> Vec<summary::ThreadPlan> {
-        let clusters = cluster::in_document_order(units, scores.iter().copied(), self.linkage());
+        let clusters =
+            cluster::in_document_order(units, scores.iter().copied(), self.linkage(), constraints);
         let mut cluster_of = vec![usize::MAX; units.len()];
         for (k, members) in clusters.iter().enumerate() {
             for &u in members {

@@ -82,7 +82,10 @@ fn profiled(units: &[LinkUnit]) -> (Linker<'static>, Vocabulary, Vec<Profile>) {
 fn plan(units: &[LinkUnit]) -> (Vec<summary::ThreadPlan>, Vec<Link>) {
     let (linker, vocab, profiles) = profiled(units);
     let links = linker.links(units, &profiles, &vocab);
-    (linker.threads(units, &profiles, &links), links)
+    (
+        linker.threads(units, &profiles, &links, &Default::default()),
+        links,
+    )
 }
 
 fn export(
@@ -432,7 +435,12 @@ fn one_generic_unit_does_not_chain_two_threads_together() {
         link(1, 4, 0.2),
         link(3, 4, 0.2),
     ];
-    let clusters = cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15));
+    let clusters = cluster::in_document_order(
+        &units,
+        cluster::scores(&links),
+        linkage(0.15, 0.15),
+        &Default::default(),
+    );
     assert!(clusters.contains(&vec![0, 1]), "{clusters:?}");
     assert!(clusters.contains(&vec![2, 3]), "{clusters:?}");
     assert!(
@@ -446,8 +454,209 @@ fn a_unit_close_to_every_member_joins_the_thread() {
     let units = bare_units(&[0, 1, 2]);
     let links = vec![link(0, 1, 0.8), link(0, 2, 0.5), link(1, 2, 0.4)];
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15)),
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.15),
+            &Default::default()
+        ),
         vec![vec![0, 1, 2]]
+    );
+}
+
+/// A seed for [`cluster::merge`]: one earlier unit of document `d` (ranked by `d`).
+fn lone_seed(d: i64) -> cluster::Seed<usize> {
+    cluster::Seed {
+        size: 1,
+        documents: std::iter::once((d, 1)).collect(),
+        rank: d as usize,
+        fresh: 0,
+    }
+}
+
+/// [`cluster::merge`] of one seed per document `0..n`, linked by `links` (seed, seed, score).
+fn merge_lone_seeds(
+    n: i64,
+    links: &[(usize, usize, f64)],
+    constraints: &cluster::Constraints,
+) -> Vec<Vec<usize>> {
+    let sums: Vec<(usize, usize, i64)> = links
+        .iter()
+        .map(|&(a, b, s)| (a, b, cluster::ticks(s)))
+        .collect();
+    cluster::merge(
+        (0..n).map(lone_seed).collect(),
+        &sums,
+        linkage(0.15, 0.15),
+        constraints,
+    )
+}
+
+fn apart(pairs: &[(usize, usize)]) -> cluster::Constraints {
+    cluster::Constraints {
+        apart: pairs.to_vec(),
+        ..Default::default()
+    }
+}
+
+fn together(pairs: &[(usize, usize)]) -> cluster::Constraints {
+    cluster::Constraints {
+        together: pairs.to_vec(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_cannot_link_keeps_two_strongly_linked_seeds_apart() {
+    let links = [(0, 1, 0.9)];
+    assert_eq!(
+        merge_lone_seeds(2, &links, &Default::default()),
+        vec![vec![0, 1]]
+    );
+    assert_eq!(
+        merge_lone_seeds(2, &links, &apart(&[(1, 0)])),
+        vec![vec![0], vec![1]]
+    );
+}
+
+#[test]
+fn a_cannot_link_holds_through_a_chain_whichever_end_merges_first() {
+    // 0 – 1 – 2, strongly linked; 0 and 2 may not end together.
+    let first = [(0, 1, 0.9), (1, 2, 0.9)];
+    assert_eq!(
+        merge_lone_seeds(3, &first, &Default::default()),
+        vec![vec![0, 1, 2]]
+    );
+    // 0 and 1 merge first: {0, 1} stays apart from 2.
+    assert_eq!(
+        merge_lone_seeds(3, &first, &apart(&[(0, 2)])),
+        vec![vec![0, 1], vec![2]]
+    );
+    // 1 and 2 merge first: {1, 2} inherits 2's cannot-link and stays apart from 0.
+    let second = [(0, 1, 0.9), (1, 2, 0.95), (0, 2, 0.9)];
+    assert_eq!(
+        merge_lone_seeds(3, &second, &Default::default()),
+        vec![vec![0, 1, 2]]
+    );
+    assert_eq!(
+        merge_lone_seeds(3, &second, &apart(&[(2, 0)])),
+        vec![vec![0], vec![1, 2]]
+    );
+}
+
+#[test]
+fn a_must_link_joins_seeds_without_a_link() {
+    assert_eq!(
+        merge_lone_seeds(3, &[], &Default::default()),
+        vec![vec![0], vec![1], vec![2]]
+    );
+    assert_eq!(
+        merge_lone_seeds(3, &[], &together(&[(2, 0)])),
+        vec![vec![0, 2], vec![1]]
+    );
+    // A joined cluster goes on merging by average linkage: 1 links to 2 alone, at an average
+    // of 0.9 / 2 over the pairs with {0, 2}.
+    assert_eq!(
+        merge_lone_seeds(3, &[(1, 2, 0.9)], &together(&[(0, 2)])),
+        vec![vec![0, 1, 2]]
+    );
+}
+
+#[test]
+fn a_cannot_link_wins_over_a_must_link() {
+    let both = cluster::Constraints {
+        together: vec![(0, 1)],
+        apart: vec![(0, 1)],
+    };
+    assert_eq!(
+        merge_lone_seeds(2, &[(0, 1, 0.9)], &both),
+        vec![vec![0], vec![1]]
+    );
+    // Through a chain: the second must-link would put 0 and 2 together.
+    let chain = cluster::Constraints {
+        together: vec![(0, 1), (1, 2)],
+        apart: vec![(0, 2)],
+    };
+    assert_eq!(merge_lone_seeds(3, &[], &chain), vec![vec![0, 1], vec![2]]);
+}
+
+#[test]
+fn a_must_link_pulls_a_unit_into_an_earlier_documents_thread() {
+    let units = bare_units(&[0, 1, 2]);
+    let links = vec![link(0, 1, 0.9)];
+    let threads = |constraints: &cluster::Constraints| {
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.15),
+            constraints,
+        )
+    };
+    assert_eq!(threads(&Default::default()), vec![vec![0, 1], vec![2]]);
+    // Unit 2 has no link at all; either order of the pair.
+    assert_eq!(threads(&together(&[(2, 0)])), vec![vec![0, 1, 2]]);
+    assert_eq!(threads(&together(&[(1, 2)])), vec![vec![0, 1, 2]]);
+    // Two units of two documents, no links.
+    let two = bare_units(&[0, 1]);
+    assert_eq!(
+        cluster::in_document_order(&two, [], linkage(0.15, 0.15), &together(&[(0, 1)])),
+        vec![vec![0, 1]]
+    );
+}
+
+#[test]
+fn a_cannot_link_keeps_strongly_linked_units_in_two_threads() {
+    let units = bare_units(&[0, 1, 2]);
+    let links = vec![link(0, 1, 0.9), link(1, 2, 0.9), link(0, 2, 0.9)];
+    let threads = |constraints: &cluster::Constraints| {
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.15),
+            constraints,
+        )
+    };
+    assert_eq!(threads(&Default::default()), vec![vec![0, 1, 2]]);
+    assert_eq!(threads(&apart(&[(0, 1)])), vec![vec![0, 2], vec![1]]);
+    // A must-link on the same pair loses.
+    let both = cluster::Constraints {
+        together: vec![(0, 1)],
+        apart: vec![(0, 1)],
+    };
+    assert_eq!(threads(&both), vec![vec![0, 2], vec![1]]);
+}
+
+#[test]
+fn a_cannot_link_stops_a_later_document_merging_two_threads() {
+    // Threads {0, 1} and {2, 3} of documents 0 and 1; unit 4 (document 2) links strongly to
+    // one unit of each, enough to merge the two threads through it.
+    let units = bare_units(&[0, 1, 0, 1, 2]);
+    let links = vec![
+        link(0, 1, 0.9),
+        link(2, 3, 0.9),
+        link(1, 4, 0.9),
+        link(3, 4, 0.9),
+    ];
+    let threads = |constraints: &cluster::Constraints| {
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.15),
+            constraints,
+        )
+    };
+    assert_eq!(threads(&Default::default()), vec![vec![0, 1, 2, 3, 4]]);
+    // Units 0 and 2 (neither linked to unit 4) may not end together.
+    assert_eq!(threads(&apart(&[(2, 0)])), vec![vec![0, 1, 4], vec![2, 3]]);
+    // Nor may a must-link of unit 4 to both threads join them.
+    let both = cluster::Constraints {
+        together: vec![(4, 3), (0, 4)],
+        apart: vec![(0, 2)],
+    };
+    let kept = threads(&both);
+    assert!(
+        !kept.iter().any(|c| c.contains(&0) && c.contains(&2)),
+        "{kept:?}"
     );
 }
 
@@ -575,11 +784,21 @@ fn a_second_unit_of_one_document_needs_a_closer_link_to_join() {
     // Unit 2 would join {0, 1} at an average of 0.18 over its one cross-document pair:
     // enough for a first unit of a document, not for a second one.
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.15)),
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.15),
+            &Default::default()
+        ),
         vec![vec![0, 1, 2]]
     );
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.2)),
+        cluster::in_document_order(
+            &units,
+            cluster::scores(&links),
+            linkage(0.15, 0.2),
+            &Default::default()
+        ),
         vec![vec![0, 1], vec![2]]
     );
 }
@@ -599,7 +818,12 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
     let units = link_units(&docs);
     let (linker, vocab, profiles) = profiled(&units);
     let links = linker.links(&units, &profiles, &vocab);
-    let all = cluster::in_document_order(&units, cluster::scores(&links), linker.linkage());
+    let all = cluster::in_document_order(
+        &units,
+        cluster::scores(&links),
+        linker.linkage(),
+        &Default::default(),
+    );
     // The threads of the first two documents alone: their units and the links among them.
     let early: Vec<usize> = (0..units.len())
         .filter(|&i| units[i].document < 2)
@@ -609,8 +833,12 @@ fn a_later_document_extends_or_merges_earlier_threads_but_never_splits_them() {
         .filter(|l| units[l.a].document < 2 && units[l.b].document < 2)
         .cloned()
         .collect();
-    let before =
-        cluster::in_document_order(&units, cluster::scores(&early_links), linker.linkage());
+    let before = cluster::in_document_order(
+        &units,
+        cluster::scores(&early_links),
+        linker.linkage(),
+        &Default::default(),
+    );
     let thread_of = |clusters: &[Vec<usize>]| -> FxHashMap<usize, usize> {
         clusters
             .iter()
@@ -721,13 +949,17 @@ fn a_long_thread_is_joined_through_a_units_kept_links() {
         ..linkage(0.15, 0.2)
     };
     assert_eq!(
-        cluster::in_document_order(&units, cluster::scores(&links), capped),
+        cluster::in_document_order(&units, cluster::scores(&links), capped, &Default::default()),
         vec![(0..n).collect::<Vec<_>>()]
     );
     // Averaged over every pair, the thread stops growing once 12 × 0.3 is less than 0.15 of
     // its size (at 24 statements).
-    let every_pair =
-        cluster::in_document_order(&units, cluster::scores(&links), linkage(0.15, 0.2));
+    let every_pair = cluster::in_document_order(
+        &units,
+        cluster::scores(&links),
+        linkage(0.15, 0.2),
+        &Default::default(),
+    );
     assert!(every_pair.len() > 1, "{every_pair:?}");
 }
 

@@ -1,14 +1,18 @@
 //! The only module that speaks SQL. Each query is a small function taking a connection or a
 //! transaction (`&mut PgConnection`), grouped by table.
 
+pub mod audit;
 pub mod browse;
 pub mod catalog;
 pub mod commitments;
+pub mod decisions;
 pub mod documents;
+pub mod followups;
 pub mod links;
 pub mod search;
 pub mod search_index;
 pub mod threads;
+pub mod users;
 
 pub use commitments::CommitmentId;
 pub use documents::DocumentId;

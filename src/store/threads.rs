@@ -215,6 +215,8 @@ pub struct ThreadWrite {
 #[derive(Debug, Clone, Serialize)]
 pub struct MentionWrite {
     pub commitment_id: i64,
+    /// The other end of the link that attached it (none for the origin).
+    pub linked_from: Option<i64>,
     pub relation: Relation,
     pub score: Option<f64>,
     pub evidence: Option<Evidence>,
@@ -239,6 +241,7 @@ struct ThreadRow<'a> {
 #[derive(Serialize)]
 struct MentionRow<'a> {
     commitment_id: i64,
+    linked_from: Option<i64>,
     thread_id: i64,
     position: i32,
     relation: Relation,
@@ -268,6 +271,7 @@ pub async fn write(
     replaced: &[i64],
     threads: &[ThreadWrite],
     upkeep: Upkeep,
+    former: &[(i64, i64)],
 ) -> Result<Vec<i64>, StoreError> {
     if upkeep == Upkeep::Delta {
         remove_mentions(conn, units, replaced).await?;
@@ -329,7 +333,7 @@ pub async fn write(
                 target = EXCLUDED.target, first_stated = EXCLUDED.first_stated,
                 last_mentioned = EXCLUDED.last_mentioned, fulfilled_on = EXCLUDED.fulfilled_on,
                 advanced_on = EXCLUDED.advanced_on,
-                mention_count = EXCLUDED.mention_count, retired_at = NULL,
+                mention_count = EXCLUDED.mention_count, retired_at = NULL, succeeded_by = NULL,
                 updated_at = now()
             "#,
             Json(chunk) as _
@@ -343,6 +347,7 @@ pub async fn write(
         .flat_map(|(t, &thread_id)| {
             t.mentions.iter().enumerate().map(move |(k, m)| MentionRow {
                 commitment_id: m.commitment_id,
+                linked_from: m.linked_from,
                 thread_id,
                 position: (t.first_position + k) as i32,
                 relation: m.relation,
@@ -355,12 +360,13 @@ pub async fn write(
         sqlx::query!(
             r#"
             INSERT INTO thread_mentions (commitment_id, thread_id, position, relation, score,
-                                         evidence, document_id, states_target)
+                                         evidence, document_id, states_target, linked_from)
             SELECT r.commitment_id, r.thread_id, r.position, r.relation, r.score, r.evidence,
-                   c.document_id, jsonb_array_length(c.attributes -> 'targets') > 0
+                   c.document_id, jsonb_array_length(c.attributes -> 'targets') > 0,
+                   r.linked_from
             FROM jsonb_to_recordset($1::jsonb) AS r(
                 commitment_id bigint, thread_id bigint, position integer, relation text,
-                score double precision, evidence jsonb)
+                score double precision, evidence jsonb, linked_from bigint)
             JOIN commitments c ON c.id = r.commitment_id
             "#,
             Json(chunk) as _
@@ -400,6 +406,42 @@ pub async fn write(
         "#,
         replaced,
         &ids
+    )
+    .execute(&mut *conn)
+    .await?;
+    // A retired thread's successor: the written thread that holds most of its former units.
+    let kept: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    let new_thread: std::collections::HashMap<i64, i64> = threads
+        .iter()
+        .zip(&ids)
+        .flat_map(|(t, &id)| t.mentions.iter().map(move |m| (m.commitment_id, id)))
+        .collect();
+    let mut counts: std::collections::BTreeMap<(i64, i64), usize> = Default::default();
+    for &(unit, old) in former {
+        if replaced.contains(&old)
+            && !kept.contains(&old)
+            && let Some(&now) = new_thread.get(&unit)
+        {
+            *counts.entry((old, now)).or_insert(0) += 1;
+        }
+    }
+    let mut best: std::collections::BTreeMap<i64, (usize, i64)> = Default::default();
+    for ((old, now), n) in counts {
+        let e = best.entry(old).or_insert((n, now));
+        if n > e.0 {
+            *e = (n, now);
+        }
+    }
+    let (retired, successors): (Vec<i64>, Vec<i64>) =
+        best.into_iter().map(|(old, (_, now))| (old, now)).unzip();
+    sqlx::query!(
+        r#"
+        UPDATE threads t SET succeeded_by = s.now
+        FROM unnest($1::bigint[], $2::bigint[]) AS s(old, now)
+        WHERE t.id = s.old AND t.retired_at IS NOT NULL
+        "#,
+        &retired,
+        &successors
     )
     .execute(&mut *conn)
     .await?;

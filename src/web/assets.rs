@@ -15,11 +15,24 @@ struct Asset {
     body: &'static str,
 }
 
-const ASSETS: &[Asset] = &[Asset {
-    name: "app.css",
-    content_type: "text/css; charset=utf-8",
-    body: include_str!("../../static/app.css"),
-}];
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../static/app.css"),
+    },
+    // Progressive enhancement only: every page works without script.
+    Asset {
+        name: "review.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/review.js"),
+    },
+    Asset {
+        name: "upload.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/upload.js"),
+    },
+];
 
 static VERSIONS: LazyLock<Vec<String>> = LazyLock::new(|| {
     ASSETS

@@ -14,6 +14,17 @@ pub enum WebError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request needs an account: the answer sends the browser to the login page.
+    #[error("login required")]
+    LoginRequired,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The write clashes with one made before it (the message says which, and what to do).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Something failed that the user cannot mend (logged, never shown).
+    #[error("internal: {0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -34,19 +45,32 @@ impl ResponseError for WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Store(_) | WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::LoginRequired => StatusCode::SEE_OTHER,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let WebError::LoginRequired = self {
+            return HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, "/login"))
+                .finish();
+        }
         let (heading, message) = match self {
+            WebError::LoginRequired => ("Log in", "This needs an account."),
+            WebError::Forbidden(reason) => ("Not allowed", reason.as_str()),
+            WebError::Conflict(reason) => ("Not saved: a conflict", reason.as_str()),
             WebError::NotFound => (
                 "Page not found",
                 "There is nothing at this address. It may have been mistyped, or the document may not exist.",
             ),
             WebError::BadRequest(reason) => ("Bad request", reason.as_str()),
-            WebError::Store(_) | WebError::Render(_) => {
+            WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => {
                 // The details go to the log, never to the page.
                 tracing::error!(error = %self, "request failed");
                 (

@@ -95,6 +95,8 @@ pub struct Ui {
     pub here: String,
     /// None on error pages, which show no topics or parties.
     lexicon: Option<&'static Lexicon>,
+    /// The signed-in account, if any.
+    pub user: Option<super::auth::SignedIn>,
 }
 
 impl Ui {
@@ -107,6 +109,7 @@ impl Ui {
             lang: Lang::of(req),
             here,
             lexicon: Some(lexicon),
+            user: super::auth::signed_in(req),
         }
     }
 
@@ -116,11 +119,26 @@ impl Ui {
             lang: Lang::En,
             here: "/".into(),
             lexicon: None,
+            user: None,
         }
     }
 
     pub fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
+    }
+
+    /// The session's CSRF token, for the hidden field of every form that writes.
+    pub fn csrf(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.csrf.as_str())
+    }
+
+    /// Whether the signed-in account may do what `role` may.
+    pub fn may(&self, role: &str) -> bool {
+        let role: Option<crate::analyst::accounts::Role> = role.parse().ok();
+        match (&self.user, role) {
+            (Some(u), Some(r)) => u.may(r),
+            _ => false,
+        }
     }
 
     /// Whether this page is the section `path` (`/` only itself).
@@ -550,6 +568,236 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("modality.moderate", "moderate", "中"),
     ("modality.weak", "weak", "弱"),
     ("modality.none", "none", "无"),
+    // Accounts, follow-ups, link review, administration.
+    ("nav.admin", "Admin", "管理"),
+    ("nav.login", "Log in", "登录"),
+    ("nav.logout", "Log out", "退出"),
+    ("nav.review", "Review", "审核"),
+    ("common.save", "Save", "保存"),
+    ("login.title", "Log in", "登录"),
+    ("login.name", "Account name", "账户名"),
+    ("login.password", "Password", "密码"),
+    ("login.submit", "Log in", "登录"),
+    (
+        "login.failed",
+        "That account name and password do not match an enabled account.",
+        "账户名或密码不正确，或账户已停用。",
+    ),
+    (
+        "login.expired",
+        "The login form had expired. Please try again.",
+        "登录表单已过期，请重试。",
+    ),
+    ("role.viewer", "viewer", "查看者"),
+    ("role.analyst", "analyst", "分析员"),
+    ("role.admin", "administrator", "管理员"),
+    ("fstatus.not_started", "Not started", "尚未开始"),
+    ("fstatus.in_progress", "In progress", "进行中"),
+    (
+        "fstatus.partially_fulfilled",
+        "Partially fulfilled",
+        "部分履行",
+    ),
+    ("fstatus.fulfilled", "Fulfilled", "已履行"),
+    ("fstatus.not_fulfilled", "Not fulfilled", "未履行"),
+    ("fstatus.superseded", "Superseded", "已被取代"),
+    ("fstatus.unclear", "Unclear", "不明"),
+    (
+        "compliance.plus",
+        "+1: full or nearly full compliance",
+        "+1：完全或基本履行",
+    ),
+    (
+        "compliance.zero",
+        "0: partial compliance or work in progress",
+        "0：部分履行或正在推进",
+    ),
+    (
+        "compliance.minus",
+        "−1: no compliance, or action against the commitment",
+        "−1：未履行或背离承诺",
+    ),
+    ("compliance.none", "not scored", "不计分"),
+    (
+        "compliance.help",
+        "Compliance score in the style of the G7/G20 Research Group, derived from the status.",
+        "参照七国集团/二十国集团研究小组的履约评分，由状态得出。",
+    ),
+    ("followup.add", "Add a follow-up", "添加跟进记录"),
+    ("followup.edit", "Edit", "编辑"),
+    ("followup.save", "Save follow-up", "保存跟进记录"),
+    (
+        "followup.save_anyway",
+        "Save mine over the newer version",
+        "以我的版本覆盖较新版本保存",
+    ),
+    ("followup.status", "Status", "状态"),
+    (
+        "followup.status.help",
+        "What happened since the commitment, on the scale above; the compliance score follows from it.",
+        "自作出承诺以来的进展；履约评分由此得出。",
+    ),
+    ("followup.note", "Note", "备注"),
+    (
+        "followup.note.help",
+        "Plain text or Markdown (links must be http or https; HTML is shown as text).",
+        "纯文本或 Markdown（链接须为 http 或 https；HTML 按文本显示）。",
+    ),
+    ("followup.evidence", "Evidence", "证据"),
+    ("followup.next", "Next follow-up", "下次跟进"),
+    ("followup.compliance", "Compliance", "履约评分"),
+    ("followup.history", "History", "修改记录"),
+    ("followup.version", "version", "版本"),
+    ("followup.recorded_by", "recorded by", "记录人"),
+    ("followup.from_thread", "from thread", "来自线索"),
+    ("followup.created", "created", "创建"),
+    ("followup.note_changed", "note changed", "备注已修改"),
+    (
+        "followup.saved_unchanged",
+        "saved unchanged",
+        "保存（无改动）",
+    ),
+    (
+        "followup.withdraw",
+        "Withdraw this follow-up (it stays in the history)",
+        "撤回此跟进记录（保留在修改记录中）",
+    ),
+    ("followup.withdrawn", "withdrawn", "已撤回"),
+    ("followup.restored", "restored", "已恢复"),
+    (
+        "followup.conflict",
+        "Someone saved a newer version while you were editing. Nothing was overwritten: compare it with yours below, then save yours over it or leave it.",
+        "您编辑期间有人保存了较新的版本。没有任何内容被覆盖：请对比下方两个版本，再决定是否保存您的版本。",
+    ),
+    ("followup.newer", "The newer version", "较新的版本"),
+    (
+        "followup.yours",
+        "Your version (not saved yet)",
+        "您的版本（尚未保存）",
+    ),
+    ("evidence.url", "Source address", "来源网址"),
+    ("evidence.title", "Title", "标题"),
+    ("evidence.date", "Date", "日期"),
+    ("evidence.excerpt", "Quoted excerpt", "引文"),
+    ("criteria.title", "Fulfilment criteria", "履行标准"),
+    (
+        "criteria.none",
+        "No criteria yet: what would count as this commitment kept?",
+        "尚无履行标准：怎样才算履行了这一承诺？",
+    ),
+    ("criteria.edit", "Edit the criteria", "编辑履行标准"),
+    ("corrections.title", "Link corrections", "链接更正"),
+    ("corrections.none", "No corrections yet.", "尚无更正。"),
+    ("corrections.merge", "Merge with thread", "与线索合并"),
+    ("corrections.merge.button", "Merge", "合并"),
+    ("corrections.thread_no", "thread", "线索"),
+    (
+        "corrections.attach",
+        "Bring a mention into this thread",
+        "将提及移入此线索",
+    ),
+    ("corrections.attach.button", "Move here", "移到此处"),
+    ("corrections.detach", "Detach", "移出"),
+    ("corrections.split", "Split from here", "从此处拆分"),
+    (
+        "corrections.unit_no",
+        "The mention's number, for corrections",
+        "提及编号，用于更正",
+    ),
+    ("decision.accept", "Link accepted", "链接已确认"),
+    ("decision.reject", "Link rejected", "链接已否决"),
+    ("decision.detach", "Mention detached", "提及已移出"),
+    ("decision.attach", "Mention moved", "提及已移动"),
+    ("decision.merge", "Threads merged", "线索已合并"),
+    ("decision.split", "Thread split", "线索已拆分"),
+    ("decision.link", "Linked by hand", "人工链接"),
+    ("decision.undo", "Undo", "撤销"),
+    ("decision.undone", "undone by", "撤销人"),
+    ("review.title", "Link review", "链接审核"),
+    (
+        "review.all",
+        "All links waiting for review",
+        "全部待审核链接",
+    ),
+    (
+        "review.this_thread",
+        "Review this thread's machine links",
+        "审核此线索的机器链接",
+    ),
+    (
+        "review.waiting",
+        "machine links wait for review.",
+        "条机器链接待审核。",
+    ),
+    (
+        "review.help",
+        "The least certain come first.",
+        "最不确定的排在最前。",
+    ),
+    (
+        "review.keys",
+        "Keys: j / k next and previous, a accept, r reject.",
+        "快捷键：j / k 下一条、上一条，a 确认，r 否决。",
+    ),
+    ("review.empty", "Nothing to review.", "没有待审核的链接。"),
+    ("review.accept", "Accept", "确认"),
+    ("review.reject", "Reject", "否决"),
+    (
+        "review.by_hand",
+        "Link two mentions by hand",
+        "人工链接两条提及",
+    ),
+    (
+        "review.by_hand.help",
+        "Give the mentions' numbers (#u…, shown beside each mention on thread pages and here).",
+        "填写提及编号（#u…，见线索页面和本页每条提及旁）。",
+    ),
+    ("review.first", "First mention", "第一条提及"),
+    ("review.second", "Second mention", "第二条提及"),
+    ("review.link", "Link", "链接"),
+    ("admin.title", "Administration", "管理"),
+    ("admin.users", "Accounts", "账户"),
+    ("admin.add_user", "Add an account", "添加账户"),
+    ("admin.role", "Role", "角色"),
+    ("admin.created", "Created", "创建日期"),
+    ("admin.state", "State", "状态"),
+    ("admin.enabled", "enabled", "已启用"),
+    ("admin.disabled", "disabled", "已停用"),
+    ("admin.enable", "Enable", "启用"),
+    ("admin.disable", "Disable", "停用"),
+    ("admin.upload", "Upload documents", "上传文件"),
+    (
+        "admin.upload.help",
+        "People's Daily archive files, plain text or Markdown; each file is stored whole or not at all, and a file that fails is listed with its reason. Largest file:",
+        "人民日报档案文件、纯文本或 Markdown；每个文件要么完整保存，要么不保存，失败的文件会列出原因。单个文件上限：",
+    ),
+    ("admin.upload.files", "Files", "文件"),
+    ("admin.upload.submit", "Upload", "上传"),
+    (
+        "admin.upload.processing",
+        "Uploaded; reading and linking…",
+        "已上传，正在解析和链接…",
+    ),
+    (
+        "admin.upload.failed",
+        "The upload failed; nothing was sent.",
+        "上传失败。",
+    ),
+    ("admin.upload.results", "Results", "结果"),
+    ("admin.upload.file", "File", "文件"),
+    ("admin.upload.outcome", "Outcome", "结果"),
+    ("admin.upload.failed_file", "failed", "失败"),
+    ("admin.audit", "Audit log", "审计日志"),
+    ("audit.when", "When", "时间"),
+    ("audit.actor", "Who", "操作人"),
+    ("audit.action", "Action", "操作"),
+    ("audit.entity", "What", "对象"),
+    ("audit.entity_id", "Which", "编号"),
+    ("audit.from", "From", "起"),
+    ("audit.to", "To", "止"),
+    ("audit.before", "Before", "之前"),
+    ("audit.after", "After", "之后"),
+    ("audit.none", "No entries match.", "没有匹配的记录。"),
 ];
 
 #[cfg(test)]

@@ -1,13 +1,18 @@
 //! The web app: routes, handlers and their templates (`templates/` mirrors this module).
 
+pub mod admin;
 pub mod assets;
+pub mod auth;
 pub mod cache;
 pub mod dashboard;
 mod documents;
 pub mod error;
+mod followups;
 mod health;
 mod highlight;
 pub mod i18n;
+pub mod markdown;
+mod review;
 mod search;
 pub mod svg;
 pub mod threads;
@@ -18,6 +23,7 @@ use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use sqlx::PgPool;
 
+use crate::corpus::Corpus;
 use crate::extract::Extractor;
 
 pub use error::WebError;
@@ -26,6 +32,10 @@ pub use error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// Ingests uploads and links again after analysts' decisions.
+    pub corpus: Corpus,
+    /// Who may read, and how long sessions last.
+    pub auth: auth::AuthConfig,
     /// The extractor's lexicon gives the labels of topics and roles.
     pub extractor: &'static Extractor,
     /// The dashboard's data by as-of date.
@@ -37,10 +47,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, extractor: &'static Extractor) -> AppState {
+    pub fn new(corpus: Corpus, auth: auth::AuthConfig) -> AppState {
         AppState {
-            pool,
-            extractor,
+            pool: corpus.pool().clone(),
+            extractor: corpus.extractor(),
+            corpus,
+            auth,
             dashboards: Default::default(),
             catalogs: Default::default(),
             search_index: Default::default(),
@@ -58,6 +70,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .into()
         }))
+        .route("/login", read().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/review", read().to(review::index))
+        .route("/review/{verdict}", web::post().to(review::judge))
+        .route("/links", web::post().to(review::link_by_hand))
+        .route("/decisions/{id}/undo", web::post().to(review::undo))
+        .route(
+            "/threads/{id}/followups/new",
+            read().to(followups::new_form),
+        )
+        .route("/threads/{id}/followups", web::post().to(followups::create))
+        .route(
+            "/threads/{id}/criteria",
+            web::post().to(followups::save_criteria),
+        )
+        .route("/threads/{id}/{action}", web::post().to(review::correct))
+        .route("/followups/{id}/edit", read().to(followups::edit_form))
+        .route("/followups/{id}", web::post().to(followups::update))
+        .route("/admin", read().to(admin::index))
+        .route("/admin/users", web::post().to(admin::add_user))
+        .route(
+            "/admin/users/{name}/{change}",
+            web::post().to(admin::change_user),
+        )
+        .route("/admin/upload", read().to(admin::upload_form))
+        .route("/admin/upload", web::post().to(admin::upload))
+        .route("/admin/audit", read().to(admin::audit))
         .route("/", read().to(dashboard::index))
         .route("/threads", read().to(threads::index))
         .route("/threads/{id}", read().to(threads::show))

@@ -46,8 +46,50 @@ pub struct Span {
     pub width: f64,
 }
 
+/// A follow-up's mark: a star on its own row, at an evidence date.
+pub struct NoteMark {
+    pub x: f64,
+    pub y: f64,
+    /// The analyst's status (its class).
+    pub status: String,
+    pub href: String,
+    pub label: String,
+    pub path: String,
+}
+
+/// A follow-up to draw.
+pub struct Note {
+    pub date: NaiveDate,
+    pub status: String,
+    pub href: String,
+    pub label: String,
+}
+
+/// Where follow-up marks sit: between the mentions and the axis.
+const NOTE_Y: f64 = 86.0;
+
+/// A five-pointed star centred on (x, y): a follow-up, unlike any mention's shape.
+pub fn star(x: f64, y: f64) -> String {
+    let mut d = String::new();
+    for k in 0..10 {
+        let r = if k % 2 == 0 { 7.5 } else { 3.2 };
+        let a = std::f64::consts::PI * (f64::from(k) / 5.0 - 0.5);
+        let (px, py) = (x + r * a.cos(), y + r * a.sin());
+        d.push_str(&format!(
+            "{}{} {}",
+            if k == 0 { 'M' } else { 'L' },
+            Px(px),
+            Px(py)
+        ));
+    }
+    d.push('Z');
+    d
+}
+
 pub struct Timeline {
     pub marks: Vec<Mark>,
+    /// Analysts' follow-ups.
+    pub notes: Vec<NoteMark>,
     pub ticks: Vec<Tick>,
     pub deadline: Option<Line>,
     pub as_of: Option<Line>,
@@ -139,11 +181,13 @@ pub fn legend_shape(relation: &Relation) -> String {
 /// period) with its label, whether and when it was fulfilled, and the as-of date.
 pub fn layout(
     points: &[Point],
+    notes: &[Note],
     deadline: Option<(NaiveDate, String)>,
     fulfilled_on: Option<NaiveDate>,
     as_of: (NaiveDate, String),
 ) -> Timeline {
     let mut dates: Vec<NaiveDate> = points.iter().map(|p| p.date).collect();
+    dates.extend(notes.iter().map(|n| n.date));
     dates.extend(deadline.as_ref().map(|d| d.0));
     dates.push(as_of.0);
     let first = dates.iter().min().copied().unwrap_or(as_of.0);
@@ -168,6 +212,25 @@ pub fn layout(
         });
     }
 
+    let mut note_marks: Vec<NoteMark> = Vec::with_capacity(notes.len());
+    for n in notes {
+        let nx = x(n.date);
+        let level = note_marks
+            .iter()
+            .filter(|m| (m.x - nx).abs() < 10.0)
+            .count()
+            % 2;
+        let ny = NOTE_Y - level as f64 * 10.0;
+        note_marks.push(NoteMark {
+            x: nx,
+            y: ny,
+            status: n.status.clone(),
+            href: n.href.clone(),
+            label: n.label.clone(),
+            path: star(nx, ny),
+        });
+    }
+
     let overdue = deadline.as_ref().and_then(|(d, _)| {
         let until = match fulfilled_on {
             Some(f) if f <= as_of.0 => f,
@@ -180,6 +243,7 @@ pub fn layout(
     });
     Timeline {
         marks,
+        notes: note_marks,
         ticks,
         deadline: deadline.map(|(d, label)| Line { x: x(d), label }),
         as_of: Some(Line {
@@ -444,6 +508,7 @@ mod tests {
         ];
         let t = layout(
             &points,
+            &[],
             Some((d("2015-12-31"), "2015".into())),
             None,
             (d("2020-01-01"), "today".into()),
@@ -467,6 +532,7 @@ mod tests {
         ];
         let t = layout(
             &points,
+            &[],
             Some((d("2015-12-31"), "2015".into())),
             Some(d("2017-01-01")),
             (d("2020-01-01"), "today".into()),
@@ -477,6 +543,7 @@ mod tests {
         // Not yet due as of a day before the deadline: no overdue span.
         let early = layout(
             &points[..1],
+            &[],
             Some((d("2015-12-31"), "2015".into())),
             None,
             (d("2015-06-01"), "as of".into()),

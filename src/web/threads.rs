@@ -455,6 +455,8 @@ pub fn highlight(text: &str, words: &[String]) -> Vec<Piece> {
 /// A mention as the thread page shows it.
 pub struct MentionItem {
     pub position: i32,
+    /// The unit (commitment) id, which link corrections name.
+    pub unit: i64,
     pub relation: Relation,
     pub date: Option<NaiveDate>,
     pub document_id: i64,
@@ -631,9 +633,17 @@ struct ShowPage {
     timeline: Timeline,
     mentions: Vec<MentionItem>,
     pages: Pages,
+    /// Follow-ups, criteria and link decisions.
+    analyst: super::followups::Section,
+    decisions: Vec<super::review::DecisionView>,
+    blank: super::followups::Draft,
 }
 
 impl ShowPage {
+    pub fn current_thread(&self) -> i64 {
+        self.thread.id
+    }
+
     pub fn width(&self) -> f64 {
         svg::WIDTH
     }
@@ -664,9 +674,21 @@ pub async fn show(
     let ui = Ui::new(&req, state.extractor.lexicon());
     let (as_of, as_of_given) = as_of(&query.as_of)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let thread = browse::thread(&mut conn, id.into_inner())
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let id = id.into_inner();
+    let Some(thread) = browse::thread(&mut conn, id).await? else {
+        // A thread relinking merged into another: its address (and its work) lead there.
+        return match crate::store::followups::successor(&mut conn, id).await? {
+            Some(next) => Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    actix_web::http::header::LOCATION,
+                    format!("/threads/{next}"),
+                ))
+                .finish()),
+            None => Err(WebError::NotFound),
+        };
+    };
+    let analyst = super::followups::section(&mut conn, &ui, thread.id).await?;
+    let decisions = super::review::decisions_of(&mut conn, thread.id).await?;
     let pages = ((i64::from(thread.mention_count) + MENTIONS_PAGE - 1) / MENTIONS_PAGE).max(1);
     let page = match query
         .page
@@ -702,6 +724,7 @@ pub async fn show(
         .iter()
         .map(|m| MentionItem {
             position: m.position,
+            unit: m.commitment_id,
             relation: m.relation,
             date: m.date,
             document_id: m.document_id,
@@ -779,8 +802,10 @@ pub async fn show(
     } else {
         ui.t("common.today").to_owned()
     };
+    let notes = super::followups::notes(&ui, &analyst);
     let timeline = svg::layout(
         &points,
+        &notes,
         thread
             .deadline
             .map(|d| (d, thread.deadline_text.clone().unwrap_or_default())),
@@ -799,6 +824,9 @@ pub async fn show(
         timeline,
         mentions: items,
         pages: mention_pages,
+        analyst,
+        decisions,
+        blank: super::followups::Draft::blank(),
     })
 }
 

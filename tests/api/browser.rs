@@ -47,6 +47,152 @@ async fn in_chromium_a_reader_follows_the_trade_thread_to_its_paragraph_by_mouse
     browser.close().await;
 }
 
+/// An analyst logs in, records a follow-up with evidence on the trade thread and sees its
+/// star on the timeline, then rejects the thread's link in the review queue with the `r` key
+/// and finds the thread changed, the follow-up still there.
+#[tokio::test]
+async fn in_chromium_an_analyst_adds_a_follow_up_and_rejects_a_link_in_the_review_queue() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = TestApp::spawn_demo().await;
+    crate::analysts::add_user(
+        &app.db.pool,
+        "ana",
+        pledgeline::analyst::accounts::Role::Analyst,
+    )
+    .await;
+    let browser = Browser::start(&tools).await;
+    tokio::time::timeout(WHOLE_WALK, analyst_walk(&app, &browser))
+        .await
+        .unwrap_or_else(|_| panic!("the analyst's walk did not finish within {WHOLE_WALK:?}"));
+    browser.close().await;
+}
+
+async fn analyst_walk(app: &TestApp, b: &Client) {
+    // Log in from the header's link.
+    b.goto(&format!("{}/", app.address)).await.expect("open");
+    click(b, ".site-header a.login-link").await;
+    wait_for(b, "input#login-name")
+        .await
+        .send_keys("ana")
+        .await
+        .expect("type the name");
+    wait_for(b, "input#login-password")
+        .await
+        .send_keys(crate::analysts::PASSWORD)
+        .await
+        .expect("type the password");
+    click(b, "section.login button[type='submit']").await;
+    let who = wait_for(b, ".site-header .account .who").await;
+    assert!(who.text().await.unwrap().contains("ana"));
+
+    // The trade thread, through the list's filter.
+    b.goto(&format!("{}/threads?q={TRADE}", app.address))
+        .await
+        .expect("the list");
+    let thread_path = open_the_trade_thread(b).await;
+    let mentions_before = b
+        .find_all(Locator::Css("li[id^='m']"))
+        .await
+        .expect("mentions")
+        .len();
+    assert!(mentions_before >= 2);
+
+    // A follow-up with evidence.
+    click(b, "details#add-followup > summary").await;
+    let status = wait_for(b, "details#add-followup select#f-status").await;
+    status
+        .select_by_value("in_progress")
+        .await
+        .expect("choose a status");
+    wait_for(b, "details#add-followup textarea#f-note")
+        .await
+        .send_keys("Customs put trade at **25.7 billion** dollars.")
+        .await
+        .expect("type the note");
+    wait_for(b, "details#add-followup input[name='ev0_url']")
+        .await
+        .send_keys("https://example.org/customs-2012")
+        .await
+        .expect("type the address");
+    wait_for(b, "details#add-followup input[name='ev0_title']")
+        .await
+        .send_keys("Customs statistics 2012")
+        .await
+        .expect("type the title");
+    // A date input's typing order depends on the browser's locale: its value is set directly.
+    b.execute(
+        "document.querySelector(\"details#add-followup input[name='ev0_date']\").value = '2013-01-10';",
+        vec![],
+    )
+    .await
+    .expect("set the date");
+    click(b, "details#add-followup button[type='submit']").await;
+    let star = wait_for(b, "svg.timeline-svg path.followup-mark").await;
+    let label = star
+        .find(Locator::Css("title"))
+        .await
+        .expect("a star has a title")
+        .html(true)
+        .await
+        .unwrap();
+    assert!(
+        label.contains("2013-01-10") && label.contains("In progress"),
+        "{label}"
+    );
+    let card = body_text(b).await;
+    assert!(card.contains("Customs statistics 2012") && card.contains("25.7 billion"));
+    assert_eq!(b.current_url().await.unwrap().path(), thread_path);
+
+    // The review queue: the trade thread's link, rejected with the `r` key.
+    click(b, "section#corrections a.review-thread").await;
+    wait_for(b, "ol.review-queue").await;
+    let items = b
+        .find_all(Locator::Css("li.review-item"))
+        .await
+        .expect("queue");
+    let mut target = None;
+    for item in items {
+        let link = item
+            .find(Locator::Css(".review-head a"))
+            .await
+            .expect("the thread's link");
+        if link.attr("href").await.unwrap().as_deref() == Some(thread_path.as_str()) {
+            target = Some(item);
+            break;
+        }
+    }
+    let item = target.expect("the trade thread's link waits for review");
+    item.click().await.expect("focus the link under review");
+    let r = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: 'r' })
+        .then(KeyAction::Up { value: 'r' });
+    b.perform_actions(r).await.expect("press r");
+    // Back on the queue, the link is gone from it.
+    wait_for(b, "ol.review-queue").await;
+    b.goto(&format!("{}{thread_path}", app.address))
+        .await
+        .expect("the thread again");
+    wait_for(b, "section#corrections").await;
+    let mentions_after = b
+        .find_all(Locator::Css("li[id^='m']"))
+        .await
+        .expect("mentions")
+        .len();
+    assert_eq!(
+        mentions_after,
+        mentions_before - 1,
+        "the rejected mention left the thread"
+    );
+    let text = body_text(b).await;
+    assert!(text.contains("Link rejected"), "the decision is listed");
+    assert!(
+        text.contains("Customs statistics 2012"),
+        "the follow-up stayed"
+    );
+}
+
 /// The reader's walk through the pages, every step checked.
 async fn walk(app: &TestApp, b: &Client) {
     // The dashboard, in English (the browser asks for en-US).

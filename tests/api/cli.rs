@@ -222,6 +222,20 @@ fn demo_serves_the_sample_documents() {
     );
     let list = reqwest::blocking_get(&format!("{url}documents"));
     assert!(list.contains(crate::helpers::TITLE_2011) && list.contains(crate::helpers::TITLE_2012));
+    // The demo's analyst account, with a password printed once and never a fixed one.
+    let password = loaded
+        .lines()
+        .find_map(|l| l.split("with the password ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no demo password in: {loaded}"))
+        .to_owned();
+    assert_eq!(password.chars().count(), 20, "{password}");
+    assert_eq!(
+        reqwest::login(&url, "demo", &password),
+        303,
+        "the demo account logs in"
+    );
+    assert_eq!(reqwest::login(&url, "demo", "wrong password!"), 401);
     // The dashboard shows the demo's commitments.
     let dashboard = reqwest::blocking_get(&url);
     assert!(dashboard.contains("commitments tracked") && dashboard.contains(r#"href="/threads/"#));
@@ -242,6 +256,44 @@ mod reqwest {
 
     pub fn blocking_get(url: &str) -> String {
         block_on(async { ::reqwest::get(url).await.unwrap().text().await.unwrap() })
+    }
+
+    /// Logs in through the login form; the status of the login's answer.
+    pub fn login(url: &str, name: &str, password: &str) -> u16 {
+        block_on(async {
+            let client = ::reqwest::Client::builder()
+                .redirect(::reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let form = client.get(format!("{url}login")).send().await.unwrap();
+            let cookie = form
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with("pl_login="))
+                .and_then(|v| v.split(';').next())
+                .unwrap()
+                .to_owned();
+            let html = form.text().await.unwrap();
+            let token = crate::analysts::csrf_of(&html).unwrap();
+            let body = serde_urlencoded::to_string([
+                ("name", name),
+                ("password", password),
+                ("csrf", &token),
+            ])
+            .unwrap();
+            client
+                .post(format!("{url}login"))
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
     }
 
     /// The status of a HEAD request, checking that no body came back.
@@ -333,4 +385,119 @@ async fn extract_re_extracts_every_document_in_place() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(stderr.contains("topics.toml"), "{stderr}");
+}
+
+#[tokio::test]
+async fn user_commands_add_list_change_and_disable_accounts() {
+    let db = fresh_db().await;
+    let user = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = pledgeline();
+        cmd.arg("user").args(args).args(["--database-url", &db.url]);
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        {
+            use std::io::Write;
+            let mut input = child.stdin.take().unwrap();
+            if let Some(s) = stdin {
+                input.write_all(s.as_bytes()).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    };
+    let out = user(
+        &["add", "li.wei", "--role", "admin", "--password-stdin"],
+        Some("a long enough password\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("added li.wei (admin)"));
+    // Stored as an argon2id hash, never as given.
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE name = 'li.wei'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("a long enough password"));
+    // Bad input: each a one-line error, nothing written.
+    let out = user(
+        &["add", "li.wei", "--role", "viewer", "--password-stdin"],
+        Some("another long password\n"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("already an account named li.wei"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = user(
+        &["add", "short", "--role", "viewer", "--password-stdin"],
+        Some("short\n"),
+    );
+    assert!(
+        text(&out.stderr).contains("at least 10 characters"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = user(
+        &["add", "x y", "--role", "viewer", "--password-stdin"],
+        Some("a long enough password\n"),
+    );
+    assert!(
+        text(&out.stderr).contains("account name"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Without a terminal and without --password-stdin: refused, with the way out.
+    let out = user(&["add", "bo", "--role", "viewer"], None);
+    assert!(
+        text(&out.stderr).contains("--password-stdin"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = user(
+        &["add", "bo", "--role", "viewer", "--password-stdin"],
+        Some("bo's long password\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = user(&["set-role", "bo", "analyst"], None);
+    assert!(
+        text(&out.stdout).contains("bo is now analyst"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The last admin keeps the role.
+    let out = user(&["set-role", "li.wei", "viewer"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("last administrator"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = user(&["disable", "bo"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = user(&["list"], None);
+    let listing = text(&out.stdout);
+    assert!(
+        listing.contains("li.wei") && listing.contains("admin"),
+        "{listing}"
+    );
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.starts_with("bo ") && l.contains("analyst") && l.contains("disabled")),
+        "{listing}"
+    );
+    let out = user(&["disable", "nobody"], None);
+    assert!(text(&out.stderr).contains("no account named nobody"));
+    // Every change is in the audit log, with the command line as the actor.
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE actor LIKE 'cli:%' ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        ["user.add", "user.add", "user.role", "user.disable"]
+    );
 }

@@ -206,11 +206,16 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(pledgeline::web::auth::AuthConfig::default()).await
+    }
+
+    /// The app with its own access rules (reading without login or not, session lengths).
+    pub async fn spawn_with(auth: pledgeline::web::auth::AuthConfig) -> TestApp {
         let db = fresh_db().await;
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let port = listener.local_addr().unwrap().port();
-        let server = pledgeline::startup::run(listener, db.pool.clone(), Extractor::embedded())
-            .expect("build server");
+        let server =
+            pledgeline::startup::run(listener, corpus_of(&db.pool), auth).expect("build server");
         tokio::spawn(server);
         TestApp {
             address: format!("http://127.0.0.1:{port}"),

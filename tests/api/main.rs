@@ -1,5 +1,6 @@
 //! One integration binary: the app against a real PostgreSQL.
 
+mod analysts;
 mod browser;
 mod cli;
 mod cluster;
