@@ -107,6 +107,8 @@ pub fn needs(method: &Method, path: &str) -> Need {
             Need::Nothing
         } else if under("/admin") {
             Need::Role(Role::Admin)
+        } else if analyst_page(path) {
+            Need::Role(Role::Analyst)
         } else {
             Need::Read
         }
@@ -120,6 +122,15 @@ pub fn needs(method: &Method, path: &str) -> Need {
     } else {
         Need::Role(Role::Analyst)
     }
+}
+
+/// Pages that exist only to write from: the review queue and the follow-up forms.
+fn analyst_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["review", ..] | ["followups", _, "edit"] | ["threads", _, "followups", "new"]
+    )
 }
 
 /// The gate (middleware): finds the session, applies [`needs`], checks the CSRF token of
@@ -162,10 +173,19 @@ pub async fn gate(
             return Ok(req.into_response(response).map_into_right_body());
         }
     }
+    let signed = user.is_some();
     if let Some(u) = user {
         req.extensions_mut().insert(u);
     }
-    Ok(next.call(req).await?.map_into_left_body())
+    let mut response = next.call(req).await?;
+    // A signed-in page holds the session's CSRF token and the account's name: never stored.
+    if signed && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(response.map_into_left_body())
 }
 
 fn forbidden_reason(role: Role) -> String {
@@ -499,6 +519,16 @@ mod tests {
         assert_eq!(needs(&Method::GET, "/admin/audit"), Need::Role(Role::Admin));
         assert_eq!(needs(&Method::GET, "/administer"), Need::Read);
         assert_eq!(needs(&Method::GET, "/threads/1"), Need::Read);
+        assert_eq!(needs(&Method::GET, "/review"), Need::Role(Role::Analyst));
+        assert_eq!(
+            needs(&Method::GET, "/followups/3/edit"),
+            Need::Role(Role::Analyst)
+        );
+        assert_eq!(
+            needs(&Method::GET, "/threads/3/followups/new"),
+            Need::Role(Role::Analyst)
+        );
+        assert_eq!(needs(&Method::GET, "/reviewers"), Need::Read);
         assert_eq!(needs(&Method::GET, "/static/app.css"), Need::Nothing);
         assert_eq!(needs(&post, "/static/app.css"), Need::Role(Role::Analyst));
         assert_eq!(needs(&post, "/login"), Need::Nothing);

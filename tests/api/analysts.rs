@@ -297,6 +297,32 @@ async fn anonymous_and_viewer_requests_never_write_and_every_write_needs_a_valid
             assert_eq!(app.page_as(page, cookie).await.0, 403, "{page}");
         }
     }
+    // The forms to write from are an analyst's: a viewer gets 403, anonymous the login page.
+    for page in [
+        "/review".to_owned(),
+        format!("/followups/{followup}/edit"),
+        format!("/threads/{thread}/followups/new"),
+    ] {
+        assert_eq!(app.page_as(&page, &viewer.cookie).await.0, 403, "{page}");
+        assert_eq!(
+            app.get(&page).await.status(),
+            StatusCode::SEE_OTHER,
+            "{page}"
+        );
+        assert_eq!(app.page_as(&page, &analyst.cookie).await.0, 200, "{page}");
+    }
+    // Signed-in pages are never stored by caches.
+    let r = app
+        .client
+        .get(format!("{}/threads/{thread}", app.address))
+        .header("Cookie", &analyst.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()[reqwest::header::CACHE_CONTROL],
+        "private, no-store"
+    );
     assert_eq!(
         written(pool).await,
         before,
