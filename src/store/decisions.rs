@@ -258,22 +258,30 @@ pub async fn queue(
     .await?)
 }
 
-/// How many machine links wait for review (of one thread, or of all).
-pub async fn queue_length(conn: &mut PgConnection, thread: Option<i64>) -> Result<i64, StoreError> {
+/// How many machine links wait for review (of one thread, or of all), counted up to
+/// `cap` (a count over a million mentions would cost more than the page).
+pub async fn queue_length(
+    conn: &mut PgConnection,
+    thread: Option<i64>,
+    cap: i64,
+) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar!(
         r#"
-        SELECT count(*) AS "n!"
-        FROM thread_mentions m
-        JOIN threads t ON t.id = m.thread_id AND t.retired_at IS NULL
-        WHERE m.linked_from IS NOT NULL AND m.score IS NOT NULL
-          AND ($1::bigint IS NULL OR m.thread_id = $1)
-          AND NOT EXISTS (
-              SELECT 1 FROM link_decisions d
-              WHERE d.revoked_at IS NULL AND d.kind IN ('accept', 'reject')
-                AND d.a = least(m.commitment_id, m.linked_from)
-                AND d.b = greatest(m.commitment_id, m.linked_from))
+        SELECT count(*) AS "n!" FROM (
+            SELECT 1
+            FROM thread_mentions m
+            JOIN threads t ON t.id = m.thread_id AND t.retired_at IS NULL
+            WHERE m.linked_from IS NOT NULL AND m.score IS NOT NULL
+              AND ($1::bigint IS NULL OR m.thread_id = $1)
+              AND NOT EXISTS (
+                  SELECT 1 FROM link_decisions d
+                  WHERE d.revoked_at IS NULL AND d.kind IN ('accept', 'reject')
+                    AND d.a = least(m.commitment_id, m.linked_from)
+                    AND d.b = greatest(m.commitment_id, m.linked_from))
+            LIMIT $2) AS waiting
         "#,
-        thread
+        thread,
+        cap
     )
     .fetch_one(&mut *conn)
     .await?)

@@ -714,6 +714,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("decision.undo", "Undo", "撤销"),
     ("decision.undone", "undone by", "撤销人"),
     ("review.title", "Link review", "链接审核"),
+    ("common.more_than", "more than", "超过"),
     (
         "review.all",
         "All links waiting for review",

@@ -22,6 +22,8 @@ use crate::store::{self, StoreError};
 
 /// Links a page of the queue shows.
 const QUEUE_PAGE: i64 = 20;
+/// The queue is counted up to this many ("more than 10,000").
+const COUNTED: i64 = 10_000;
 
 /// A decision as a thread's page lists it.
 pub struct DecisionView {
@@ -81,6 +83,8 @@ struct QueuePage {
     ui: Ui,
     entries: Vec<QueueEntry>,
     waiting: i64,
+    /// More links wait than were counted.
+    more: bool,
     page: i64,
     pages: i64,
     /// The queue of one thread only.
@@ -137,7 +141,7 @@ pub async fn index(
         ),
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let waiting = store::decisions::queue_length(&mut conn, thread).await?;
+    let waiting = store::decisions::queue_length(&mut conn, thread, COUNTED + 1).await?;
     let items =
         store::decisions::queue(&mut conn, thread, QUEUE_PAGE, (page - 1) * QUEUE_PAGE).await?;
     let mut ids: Vec<i64> = items
@@ -175,9 +179,10 @@ pub async fn index(
     render(&QueuePage {
         ui,
         entries,
-        waiting,
+        waiting: waiting.min(COUNTED),
+        more: waiting > COUNTED,
         page,
-        pages: ((waiting + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1),
+        pages: ((waiting.min(COUNTED) + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1),
         thread,
     })
 }
