@@ -25,5 +25,5 @@
       }
     }
   });
-  items[0].focus();
+  items[0].focus({ preventScroll: true });
 })();

@@ -59,30 +59,41 @@ pub async fn record(
     Ok(id)
 }
 
-/// Every constraint in force (of decisions not revoked), with its decision, in a stable order.
+/// Every constraint in force (of decisions not revoked), with its decision, in a stable
+/// order. A unit that re-extraction retired (its span changed) stands for the live unit of
+/// its document whose span overlaps it most, so a decision outlives a change of the
+/// extractor; a retired unit with no such successor is kept as it is (and matches nothing).
 pub async fn active_pairs(conn: &mut PgConnection) -> Result<Vec<(i64, Pair)>, StoreError> {
-    Ok(sqlx::query!(
+    let rows = sqlx::query!(
         r#"
-        SELECT c.decision_id, c.a, c.b, c.must_link
-        FROM link_constraints c JOIN link_decisions d ON d.id = c.decision_id
-        WHERE d.revoked_at IS NULL
-        ORDER BY c.decision_id, c.a, c.b
+        WITH p AS (
+            SELECT c.decision_id, c.a, c.b, c.must_link
+            FROM link_constraints c JOIN link_decisions d ON d.id = c.decision_id
+            WHERE d.revoked_at IS NULL
+        ), ends AS (
+            SELECT DISTINCT e AS unit FROM p, unnest(ARRAY[p.a, p.b]) AS e
+        ), live AS (
+            SELECT ends.unit, coalesce((
+                SELECT n.id FROM commitments r JOIN commitments n
+                  ON n.document_id = r.document_id AND n.retired_at IS NULL
+                 AND n.span_start < r.span_end AND n.span_end > r.span_start
+                WHERE r.id = ends.unit AND r.retired_at IS NOT NULL
+                ORDER BY least(n.span_end, r.span_end) - greatest(n.span_start, r.span_start) DESC,
+                         n.id
+                LIMIT 1), ends.unit) AS now
+            FROM ends
+        )
+        SELECT p.decision_id, la.now AS "a!", lb.now AS "b!", p.must_link
+        FROM p JOIN live la ON la.unit = p.a JOIN live lb ON lb.unit = p.b
+        ORDER BY p.decision_id, p.a, p.b
         "#
     )
     .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| {
-        (
-            r.decision_id,
-            Pair {
-                a: r.a,
-                b: r.b,
-                must: r.must_link,
-            },
-        )
-    })
-    .collect())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((r.decision_id, Pair::new(r.a, r.b, r.must_link)?)))
+        .collect())
 }
 
 /// Serialises decisions with each other and with linking runs, which read them.

@@ -11,12 +11,12 @@
 
 use std::time::Duration;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -134,28 +134,38 @@ fn analyst_page(path: &str) -> bool {
 }
 
 /// The gate (middleware): finds the session, applies [`needs`], checks the CSRF token of
-/// every write, and hands the account to the handlers.
+/// every write, and hands the account to the handlers. Error pages, its own and the
+/// handlers', are rendered here in the request's language with its account in the header.
 pub async fn gate(
     mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_left_body());
+        return Ok(next
+            .call(req)
+            .await?
+            .map_into_boxed_body()
+            .map_into_left_body());
     };
     let config = state.auth;
     let user = match req.cookie(SESSION_COOKIE) {
         Some(c) => find_session(&state, c.value()).await?,
         None => None,
     };
+    if let Some(u) = &user {
+        req.extensions_mut().insert(u.clone());
+    }
+    let page = |req: &HttpRequest, e: WebError| e.page(Ui::new(req, state.extractor.lexicon()));
     let need = needs(req.method(), req.path());
     let refusal = match (need, &user) {
         (Need::Nothing, _) => None,
         (Need::Read, None) if config.read_without_login => None,
         (Need::Read, Some(_)) => None,
         (Need::Read, None) | (Need::Role(_), None) => Some(login_redirect(&req)),
-        (Need::Role(role), Some(u)) if !u.may(role) => {
-            Some(WebError::Forbidden(forbidden_reason(role)).error_response())
-        }
+        (Need::Role(role), Some(u)) if !u.may(role) => Some(page(
+            req.request(),
+            WebError::Forbidden(forbidden_reason(role)),
+        )),
         (Need::Role(_), Some(_)) => None,
     };
     if let Some(response) = refusal {
@@ -165,27 +175,51 @@ pub async fn gate(
     if writing && let (Need::Role(_), Some(u)) = (need, &user) {
         let token = csrf_token_of(&mut req).await;
         if !token.is_some_and(|t| accounts::same_token(&t, &u.csrf)) {
-            let response = WebError::Forbidden(
-                "This form has expired or did not come from this site. Go back, reload the page and try again."
-                    .into(),
-            )
-            .error_response();
+            let response = page(
+                req.request(),
+                WebError::Forbidden(
+                    "This form has expired or did not come from this site. Go back, reload the page and try again."
+                        .into(),
+                ),
+            );
             return Ok(req.into_response(response).map_into_right_body());
         }
     }
-    let signed = user.is_some();
-    if let Some(u) = user {
-        req.extensions_mut().insert(u);
-    }
-    let mut response = next.call(req).await?;
+    let response = next.call(req).await?.map_into_boxed_body();
+    let mut response = match response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<WebError>())
+    {
+        Some(e) if !matches!(e, WebError::LoginRequired) => {
+            let again = page(response.request(), clone_error(e));
+            response.into_response(again)
+        }
+        _ => response,
+    };
     // A signed-in page holds the session's CSRF token and the account's name: never stored.
-    if signed && !response.headers().contains_key(header::CACHE_CONTROL) {
+    if user.is_some() && !response.headers().contains_key(header::CACHE_CONTROL) {
         response.headers_mut().insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static("private, no-store"),
         );
     }
     Ok(response.map_into_left_body())
+}
+
+/// What an error page needs of an error (the error itself was logged when first rendered).
+fn clone_error(e: &WebError) -> WebError {
+    match e {
+        WebError::NotFound => WebError::NotFound,
+        WebError::BadRequest(m) => WebError::BadRequest(m.clone()),
+        WebError::LoginRequired => WebError::LoginRequired,
+        WebError::Forbidden(m) => WebError::Forbidden(m.clone()),
+        WebError::Conflict(m) => WebError::Conflict(m.clone()),
+        // Internals are never shown: any of these renders the same page.
+        WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => {
+            WebError::Internal(String::new())
+        }
+    }
 }
 
 fn forbidden_reason(role: Role) -> String {

@@ -55,6 +55,22 @@ impl ResponseError for WebError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // The details go to the log, never to the page.
+        if matches!(
+            self,
+            WebError::Store(_) | WebError::Render(_) | WebError::Internal(_)
+        ) {
+            tracing::error!(error = %self, "request failed");
+        }
+        // Without the request: English, no account. The gate ([`super::auth::gate`]) renders
+        // it again with the request's language and account.
+        self.page(Ui::plain())
+    }
+}
+
+impl WebError {
+    /// The error page in `ui`'s language, with its account in the header.
+    pub fn page(&self, ui: Ui) -> HttpResponse {
         let status = self.status_code();
         if let WebError::LoginRequired = self {
             return HttpResponse::SeeOther()
@@ -62,25 +78,17 @@ impl ResponseError for WebError {
                 .finish();
         }
         let (heading, message) = match self {
-            WebError::LoginRequired => ("Log in", "This needs an account."),
-            WebError::Forbidden(reason) => ("Not allowed", reason.as_str()),
-            WebError::Conflict(reason) => ("Not saved: a conflict", reason.as_str()),
-            WebError::NotFound => (
-                "Page not found",
-                "There is nothing at this address. It may have been mistyped, or the document may not exist.",
-            ),
-            WebError::BadRequest(reason) => ("Bad request", reason.as_str()),
+            WebError::LoginRequired => (ui.t("login.title"), ui.t("error.login")),
+            WebError::Forbidden(reason) => (ui.t("error.forbidden"), reason.as_str()),
+            WebError::Conflict(reason) => (ui.t("error.conflict"), reason.as_str()),
+            WebError::NotFound => (ui.t("error.not_found"), ui.t("error.not_found.help")),
+            WebError::BadRequest(reason) => (ui.t("error.bad_request"), reason.as_str()),
             WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => {
-                // The details go to the log, never to the page.
-                tracing::error!(error = %self, "request failed");
-                (
-                    "Something went wrong",
-                    "The server could not complete this request. The problem has been logged; please try again later.",
-                )
+                (ui.t("error.internal"), ui.t("error.internal.help"))
             }
         };
         let page = ErrorPage {
-            ui: Ui::plain(),
+            ui,
             status: status.as_u16(),
             heading,
             message,

@@ -39,16 +39,6 @@ pub struct Change {
     pub what: Vec<String>,
 }
 
-impl FollowupView {
-    pub fn compliance(&self) -> String {
-        match self.current.content.status.compliance() {
-            Some(1) => "+1".into(),
-            Some(n) => n.to_string(),
-            None => "–".into(),
-        }
-    }
-}
-
 /// The key of a status's compliance label (`compliance.plus` …).
 pub fn score_key(status: FollowupStatus) -> &'static str {
     match status.compliance() {
@@ -187,7 +177,7 @@ pub fn notes(ui: &Ui, section: &Section) -> Vec<svg::Note> {
                     href: format!("#f{}", f.id),
                     label: format!(
                         "{date} · {}: {}",
-                        ui.t("thread.follow_ups"),
+                        ui.t("followup.one"),
                         ui.t(&format!("fstatus.{}", c.status))
                     ),
                 })

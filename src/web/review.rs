@@ -42,15 +42,9 @@ fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The decisions about a thread, newest first.
-pub async fn decisions_of(
-    conn: &mut PgConnection,
-    thread: i64,
-) -> Result<Vec<DecisionView>, WebError> {
-    Ok(store::decisions::of_thread(conn, thread)
-        .await?
-        .into_iter()
-        .map(|d| DecisionView {
+impl From<store::decisions::DecisionRow> for DecisionView {
+    fn from(d: store::decisions::DecisionRow) -> Self {
+        DecisionView {
             id: d.id,
             kind: d.kind,
             made_by: d.made_by,
@@ -62,7 +56,19 @@ pub async fn decisions_of(
                 .revoked_by
                 .zip(d.revoked_at)
                 .map(|(who, when)| (who, stamp(when))),
-        })
+        }
+    }
+}
+
+/// The decisions about a thread, newest first.
+pub async fn decisions_of(
+    conn: &mut PgConnection,
+    thread: i64,
+) -> Result<Vec<DecisionView>, WebError> {
+    Ok(store::decisions::of_thread(conn, thread)
+        .await?
+        .into_iter()
+        .map(DecisionView::from)
         .collect())
 }
 
@@ -89,6 +95,8 @@ struct QueuePage {
     pages: i64,
     /// The queue of one thread only.
     thread: Option<i64>,
+    /// The decision just made here, to confirm (and undo).
+    done: Option<DecisionView>,
 }
 
 impl QueuePage {
@@ -106,6 +114,7 @@ impl QueuePage {
 pub struct QueueQuery {
     page: Option<String>,
     thread: Option<String>,
+    done: Option<String>,
 }
 
 /// `GET /review`: machine links no decision covers, least certain first.
@@ -155,6 +164,12 @@ pub async fn index(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
+    let done = match query.done.as_deref().and_then(|d| d.parse::<i64>().ok()) {
+        Some(id) => store::decisions::get(&mut conn, id)
+            .await?
+            .map(DecisionView::from),
+        None => None,
+    };
     drop(conn);
     let entries = items
         .into_iter()
@@ -184,6 +199,7 @@ pub async fn index(
         page,
         pages: ((waiting.min(COUNTED) + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1),
         thread,
+        done,
     })
 }
 
@@ -318,9 +334,17 @@ pub async fn judge(
         note: form.note.as_deref().unwrap_or("").trim(),
         ..Default::default()
     };
-    decide(&state, &user, kind, about, pairs, &mut tx).await?;
+    let id = decide(&state, &user, kind, about, pairs, &mut tx).await?;
     commit(tx).await?;
-    Ok(see_other(back_to(&form, "/review".into())))
+    // Back to the queue, saying what was done (with a way to undo it).
+    let back = back_to(&form, "/review".into());
+    let back = if back.starts_with("/review") {
+        let sep = if back.contains('?') { '&' } else { '?' };
+        format!("{back}{sep}done={id}")
+    } else {
+        back
+    };
+    Ok(see_other(back))
 }
 
 /// `POST /threads/{id}/{action}`: detach (`unit`), attach (`unit`), merge (`other`),

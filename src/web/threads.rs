@@ -644,6 +644,15 @@ impl ShowPage {
         self.thread.id
     }
 
+    /// The follow-up recorded or edited last (withdrawn ones aside): the analysts' status.
+    pub fn latest_followup(&self) -> Option<&super::followups::FollowupView> {
+        self.analyst
+            .followups
+            .iter()
+            .filter(|f| !f.current.withdrawn)
+            .max_by_key(|f| (f.current.edited_at, f.id))
+    }
+
     pub fn width(&self) -> f64 {
         svg::WIDTH
     }

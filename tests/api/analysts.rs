@@ -398,6 +398,39 @@ async fn login_rotates_the_session_logout_ends_it_and_expired_sessions_cannot_wr
         !raw.contains("Secure"),
         "plain HTTP: no Secure flag ({raw})"
     );
+    // Served over HTTPS (behind a proxy that says so): the session cookie is Secure.
+    let form = app
+        .client
+        .get(format!("{}/login", app.address))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let c = set_cookie(&form, "pl_login").unwrap();
+    let t = csrf_of(&form.text().await.unwrap()).unwrap();
+    let body = serde_urlencoded::to_string([("name", "ana"), ("password", PASSWORD), ("csrf", &t)])
+        .unwrap();
+    let r = app
+        .client
+        .post(format!("{}/login", app.address))
+        .header("X-Forwarded-Proto", "https")
+        .header("Cookie", format!("pl_login={c}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let secure = r
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("pl_session="))
+        .unwrap();
+    assert!(
+        secure.contains("Secure") && secure.contains("HttpOnly"),
+        "{secure}"
+    );
     // Logging in again with the first session's cookie ended that session.
     let (_, html) = app.page_as("/", &first.cookie).await;
     assert!(html.contains("/login?next="), "the old session is gone");
@@ -999,6 +1032,20 @@ async fn detach_split_merge_and_undo_change_the_threads_at_once() {
     assert_eq!(holder.len(), 1, "one thread holds both threads' mentions");
     let (_, html) = app.page(&format!("/threads/{}", holder[0])).await;
     assert!(html.contains("Threads merged"));
+    // A mistyped thread number: a 400 page in the reader's language, still signed in.
+    let r = app
+        .post_form(
+            &format!("/threads/{thread}/merge"),
+            Some(&format!("{}; lang=zh", ana.cookie)),
+            &[("csrf", &ana.csrf), ("other", "abc")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("请求有误") && page.contains("ana") && page.contains("退出"),
+        "{page}"
+    );
 }
 
 /// A multipart body of files: (content type, body).
@@ -1129,14 +1176,18 @@ async fn admins_upload_documents_manage_accounts_and_read_the_audit_log() {
         "user.disable",
         "login",
     ] {
-        assert!(log.contains(action), "{action} is logged");
+        assert!(
+            log.contains(&format!("data-action=\"{action}\"")),
+            "{action} is logged"
+        );
     }
     let (_, filtered) = app
         .page_as("/admin/audit?action=user.role&actor=root", &admin.cookie)
         .await;
     // (The filter's choices list every action; the rows are the table cells.)
     assert!(
-        filtered.contains("<td>user.role</td>") && !filtered.contains("<td>documents.upload</td>")
+        filtered.contains(r#"data-action="user.role""#)
+            && !filtered.contains(r#"data-action="documents.upload""#)
     );
     let cells: Vec<&str> = filtered.split("<code class=\"json\">").skip(1).collect();
     assert!(
@@ -1231,4 +1282,85 @@ async fn a_new_document_never_merges_what_an_analyst_held_apart() {
         thread_of(trade[1]).await,
         "the decision was what kept them apart"
     );
+}
+
+#[tokio::test]
+async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_span() {
+    let app = TestApp::spawn_demo().await;
+    let pool = &app.db.pool;
+    add_user(pool, "ana", Role::Analyst).await;
+    let ana = app.login("ana", PASSWORD).await;
+    let thread = trade_thread(pool).await;
+    let trade: Vec<i64> = sqlx::query_scalar(
+        "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
+    )
+    .bind(thread)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let r = app
+        .post_form(
+            "/review/reject",
+            Some(&ana.cookie),
+            &[
+                ("csrf", &ana.csrf),
+                ("a", &trade[0].to_string()),
+                ("b", &trade[1].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // An extractor that cuts the mention one character shorter: the old unit is retired and a
+    // new one (a new id) stands in its place, as `pledgeline extract` does with changed spans.
+    let successor: i64 = sqlx::query_scalar(
+        "INSERT INTO commitments (document_id, span_start, span_end, sentence_start, sentence_end,
+             ordinal, block_seq, text, analysis_text, kind, modality, confidence, actors, topic,
+             deadline, keys, keywords, terms, search, attributes, extractor)
+         SELECT document_id, span_start, span_end - 1, sentence_start, sentence_end, ordinal,
+             block_seq, text, analysis_text, kind, modality, confidence, actors, topic, deadline,
+             keys, keywords, terms, search, attributes, extractor
+         FROM commitments WHERE id = $1
+         RETURNING id",
+    )
+    .bind(trade[1])
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE commitments SET retired_at = now() WHERE id = $1")
+        .bind(trade[1])
+        .execute(pool)
+        .await
+        .unwrap();
+    let thread_of = |u: i64| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT thread_id FROM thread_mentions WHERE commitment_id = $1",
+        )
+        .bind(u)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+    };
+    let corpus = corpus_of(pool);
+    corpus.relink().await.expect("relinks");
+    let (first, second) = (thread_of(trade[0]).await, thread_of(successor).await);
+    assert!(first.is_some() && second.is_some(), "{first:?} {second:?}");
+    assert_ne!(
+        first, second,
+        "the rejection holds for the mention's new unit"
+    );
+    // Undone, the same relink joins them: the decision is what kept them apart.
+    let decision: i64 = sqlx::query_scalar("SELECT id FROM link_decisions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/decisions/{decision}/undo"),
+            Some(&ana.cookie),
+            &[("csrf", &ana.csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    corpus.relink().await.expect("relinks");
+    assert_eq!(thread_of(trade[0]).await, thread_of(successor).await);
 }

@@ -169,8 +169,13 @@ async fn analyst_walk(app: &TestApp, b: &Client) {
         .then(KeyAction::Down { value: 'r' })
         .then(KeyAction::Up { value: 'r' });
     b.perform_actions(r).await.expect("press r");
-    // Back on the queue, the link is gone from it.
-    wait_for(b, "ol.review-queue").await;
+    // Back on the queue, which says what was done and offers to undo it.
+    let done = wait_for(b, "section.review .form-ok").await;
+    let said = done.text().await.unwrap();
+    assert!(
+        said.contains("Link rejected") && said.contains("Undo"),
+        "{said}"
+    );
     b.goto(&format!("{}{thread_path}", app.address))
         .await
         .expect("the thread again");
