@@ -198,6 +198,82 @@ async fn analyst_walk(app: &TestApp, b: &Client) {
     );
 }
 
+/// An admin uploads two files through the browser (the script's XMLHttpRequest path, with
+/// its progress bar), and the page then lists each file's outcome.
+#[tokio::test]
+async fn in_chromium_an_admin_uploads_documents_and_sees_each_files_outcome() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    crate::analysts::add_user(
+        &app.db.pool,
+        "root",
+        pledgeline::analyst::accounts::Role::Admin,
+    )
+    .await;
+    let browser = Browser::start(&tools).await;
+    tokio::time::timeout(WHOLE_WALK, upload_walk(&app, &browser))
+        .await
+        .unwrap_or_else(|_| panic!("the upload did not finish within {WHOLE_WALK:?}"));
+    browser.close().await;
+}
+
+async fn upload_walk(app: &TestApp, b: &Client) {
+    b.goto(&format!("{}/login?next=/admin/upload", app.address))
+        .await
+        .expect("open");
+    wait_for(b, "input#login-name")
+        .await
+        .send_keys("root")
+        .await
+        .unwrap();
+    wait_for(b, "input#login-password")
+        .await
+        .send_keys(crate::analysts::PASSWORD)
+        .await
+        .unwrap();
+    click(b, "section.login button[type='submit']").await;
+    let input = wait_for(b, "form#upload-form input[type='file']").await;
+    let dir = crate::helpers::scratch_dir();
+    let broken = dir.path().join("broken.txt");
+    std::fs::write(&broken, "〖BT/标题〗没有结束").unwrap();
+    let seed = crate::helpers::sample(crate::helpers::SEED_2011);
+    // Several files in one input: their paths, one per line.
+    input
+        .send_keys(&format!("{}\n{}", seed.display(), broken.display()))
+        .await
+        .expect("choose the files");
+    // A mark on the page's window: a page load would wipe it, the script's request does not.
+    b.execute("window.stillHere = true;", vec![]).await.unwrap();
+    click(b, "form#upload-form button[type='submit']").await;
+    // The script replaces the page's content with the answer: the results table.
+    let table = wait_for(b, "table.upload-results").await;
+    let text = table.text().await.unwrap();
+    assert!(
+        text.contains("001_e246b652d2346690.txt") && text.contains("1 new"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.txt") && text.contains("failed"),
+        "{text}"
+    );
+    let same_page = b
+        .execute("return window.stillHere === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_page,
+        json!(true),
+        "the results came through the script, not a page load"
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
+
 /// The reader's walk through the pages, every step checked.
 async fn walk(app: &TestApp, b: &Client) {
     // The dashboard, in English (the browser asks for en-US).
