@@ -30,7 +30,9 @@ pub fn run(listener: TcpListener, corpus: Corpus, auth: AuthConfig) -> std::io::
         App::new()
             // Innermost: its refusals get the headers, compression and log line as well.
             .wrap(actix_web::middleware::from_fn(web::auth::gate))
-            .wrap(Logger::new("%r %s %Dms").log_target("pledgeline::http"))
+            // The path without its query: a query may carry a form's CSRF token (the upload
+            // form's) and what readers searched for.
+            .wrap(Logger::new("%m %U %s %Dms").log_target("pledgeline::http"))
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()

@@ -97,6 +97,7 @@ pub async fn set_role(
     role: Role,
 ) -> Result<UserRow, ManageError> {
     let mut tx = pool.begin().await?;
+    store::users::lock_admins(&mut tx).await?;
     let before = store::users::set_role(&mut tx, name, role)
         .await?
         .ok_or_else(|| ManageError::NoSuchUser(name.to_owned()))?;
@@ -134,6 +135,7 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<UserRow, ManageError> {
     let mut tx = pool.begin().await?;
+    store::users::lock_admins(&mut tx).await?;
     let before = store::users::set_disabled(&mut tx, name, disabled)
         .await?
         .ok_or_else(|| ManageError::NoSuchUser(name.to_owned()))?;

@@ -164,6 +164,27 @@ pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadLis
     .map(ThreadListing::from))
 }
 
+/// A thread whatever its state (retired ones too, with their last facts).
+pub async fn thread_even_retired(
+    conn: &mut PgConnection,
+    id: i64,
+) -> Result<Option<ThreadListing>, StoreError> {
+    Ok(sqlx::query_as!(
+        ListingRow,
+        r#"
+        SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
+               t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
+               t.mention_count, t.fulfilled_on, t.advanced_on
+        FROM threads t
+        WHERE t.id = $1
+        "#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(ThreadListing::from))
+}
+
 /// A mention as the thread page shows it.
 #[derive(Debug, Clone)]
 pub struct MentionView {

@@ -192,10 +192,15 @@ pub async fn of_thread(
         FROM link_decisions d
         JOIN users m ON m.id = d.made_by
         LEFT JOIN users r ON r.id = d.revoked_by
-        WHERE d.thread_id = $1 OR d.other_thread_id = $1
-           OR d.id IN (SELECT c.decision_id FROM link_constraints c
-                       JOIN thread_mentions tm ON tm.commitment_id IN (c.a, c.b)
-                       WHERE tm.thread_id = $1)
+        WHERE d.id IN (
+            SELECT id FROM link_decisions WHERE thread_id = $1
+            UNION SELECT id FROM link_decisions WHERE other_thread_id = $1
+            UNION SELECT c.decision_id FROM thread_mentions tm
+                  JOIN link_constraints c ON c.a = tm.commitment_id
+                  WHERE tm.thread_id = $1
+            UNION SELECT c.decision_id FROM thread_mentions tm
+                  JOIN link_constraints c ON c.b = tm.commitment_id
+                  WHERE tm.thread_id = $1)
         ORDER BY d.made_at DESC, d.id DESC
         "#,
         thread

@@ -35,7 +35,9 @@ pub async fn criteria_history(
         SELECT c.thread_id, c.version, c.criteria, u.name AS edited_by, c.edited_at
         FROM thread_criteria c JOIN users u ON u.id = c.edited_by
         WHERE c.thread_id IN (SELECT id FROM s)
-        ORDER BY c.thread_id = $1 DESC, c.edited_at DESC, c.version DESC
+        ORDER BY c.thread_id = $1 DESC,
+                 CASE WHEN c.thread_id = $1 THEN c.version END DESC NULLS LAST,
+                 c.edited_at DESC
         "#,
         thread
     )
@@ -254,4 +256,22 @@ pub async fn successor(conn: &mut PgConnection, thread: i64) -> Result<Option<i6
     )
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// Whether a thread (or a thread merged into it) has follow-ups or criteria, and whether any
+/// link decision exists at all: one cheap statement, so that a thread page without analyst
+/// work (most of them) runs none of the queries that read it.
+pub async fn work_on(conn: &mut PgConnection, thread: i64) -> Result<(bool, bool), StoreError> {
+    let row = sqlx::query!(
+        r#"
+        SELECT (EXISTS (SELECT 1 FROM followups WHERE thread_id = $1)
+                OR EXISTS (SELECT 1 FROM thread_criteria WHERE thread_id = $1)
+                OR EXISTS (SELECT 1 FROM threads WHERE succeeded_by = $1)) AS "notes!",
+               EXISTS (SELECT 1 FROM link_decisions) AS "decisions!"
+        "#,
+        thread
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.notes, row.decisions))
 }

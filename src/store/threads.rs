@@ -416,10 +416,11 @@ pub async fn write(
         .zip(&ids)
         .flat_map(|(t, &id)| t.mentions.iter().map(move |m| (m.commitment_id, id)))
         .collect();
+    let replaced_set: std::collections::HashSet<i64> = replaced.iter().copied().collect();
     let mut counts: std::collections::BTreeMap<(i64, i64), usize> = Default::default();
     for &(unit, old) in former {
-        if replaced.contains(&old)
-            && !kept.contains(&old)
+        if !kept.contains(&old)
+            && replaced_set.contains(&old)
             && let Some(&now) = new_thread.get(&unit)
         {
             *counts.entry((old, now)).or_insert(0) += 1;

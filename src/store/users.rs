@@ -164,6 +164,15 @@ async fn lock(
     by_name(conn, name).await
 }
 
+/// Locks every admin's row, so that two changes of admins are checked one after the other
+/// (two admins demoting each other at once must not both pass the last-admin check).
+pub async fn lock_admins(conn: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query!("SELECT id FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// How many active admins there are (the last one may not be demoted or disabled).
 pub async fn active_admins(conn: &mut PgConnection) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar!(

@@ -8,7 +8,7 @@ use askama::Template;
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::auth::SignedIn;
+use super::auth::Admin;
 use super::i18n::Ui;
 use super::{AppState, WebError, render};
 use crate::analyst::accounts::Role;
@@ -59,6 +59,7 @@ async fn index_page(
 
 /// `GET /admin`: the accounts, and links to upload and the audit log.
 pub async fn index(
+    _admin: Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<IndexQuery>,
@@ -93,7 +94,7 @@ pub struct AddUserForm {
 pub async fn add_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Admin(user): Admin,
     form: web::Form<AddUserForm>,
 ) -> Result<HttpResponse, WebError> {
     let form = form.into_inner();
@@ -119,7 +120,7 @@ pub struct UserChangeForm {
 pub async fn change_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Admin(user): Admin,
     path: web::Path<(String, String)>,
     form: web::Form<UserChangeForm>,
 ) -> Result<HttpResponse, WebError> {
@@ -173,6 +174,7 @@ struct UploadPage {
 
 /// `GET /admin/upload`.
 pub async fn upload_form(
+    _admin: Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebError> {
@@ -194,7 +196,7 @@ const MAX_FILES: usize = 500;
 pub async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Admin(user): Admin,
     mut payload: Multipart,
 ) -> Result<HttpResponse, WebError> {
     let limit = state.corpus.max_bytes();
@@ -275,6 +277,25 @@ pub async fn upload(
                 }
             }
         };
+        // Each file's entry is written as soon as the file is done, so that whatever stops
+        // the upload later (a broken part, a lost connection) leaves no stored file unlogged.
+        let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
+        store::audit::record(
+            &mut conn,
+            &user.actor(),
+            "documents.upload",
+            "document",
+            result.documents.first().map(|d| d.to_string()).as_deref(),
+            None,
+            Some(&serde_json::json!({
+                "file": result.name,
+                "ok": result.ok,
+                "message": result.message,
+                "documents": result.documents,
+            })),
+        )
+        .await?;
+        drop(conn);
         results.push(result);
     }
     let linked = state
@@ -282,25 +303,6 @@ pub async fn upload(
         .link_pending()
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    store::audit::record(
-        &mut conn,
-        &user.actor(),
-        "documents.upload",
-        "document",
-        None,
-        None,
-        Some(&serde_json::json!({
-            "files": results.iter().map(|r| serde_json::json!({
-                "name": r.name, "ok": r.ok, "message": r.message, "documents": r.documents,
-            })).collect::<Vec<_>>(),
-            "ingested": summary.ingested,
-            "unchanged": summary.unchanged,
-            "failed": summary.failed,
-        })),
-    )
-    .await?;
-    drop(conn);
     let mut response = render(&UploadPage {
         ui: Ui::new(&req, state.extractor.lexicon()),
         max_mib: limit / (1024 * 1024),
@@ -391,6 +393,7 @@ const AUDIT_PAGE: i64 = 50;
 
 /// `GET /admin/audit`: every write, newest first, filtered by who, what, which and when.
 pub async fn audit(
+    _admin: Admin,
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<AuditForm>,
@@ -402,7 +405,7 @@ pub async fn audit(
         Some(p) => p
             .parse()
             .ok()
-            .filter(|&p: &i64| p >= 1)
+            .filter(|&p: &i64| (1..=100_000).contains(&p))
             .ok_or_else(|| WebError::BadRequest(format!("“{p}” is not a page number.")))?,
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;

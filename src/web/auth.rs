@@ -26,6 +26,9 @@ use crate::analyst::accounts::{self, Role};
 use crate::store::{self, audit::Actor};
 
 pub const SESSION_COOKIE: &str = "pl_session";
+/// Password checks running at once (each holds 19 MiB): a flood of logins waits its turn
+/// instead of exhausting memory.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 const LOGIN_COOKIE: &str = "pl_login";
 /// A session's last use is written at most this often.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
@@ -84,6 +87,40 @@ impl FromRequest for SignedIn {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(signed_in(req).ok_or(WebError::LoginRequired))
+    }
+}
+
+/// A handler argument: an account that may do what an analyst may. The gate has checked it
+/// already; handlers check again, so that no route depends on the path table alone.
+pub struct Analyst(pub SignedIn);
+
+/// A handler argument: an administrator's account.
+pub struct Admin(pub SignedIn);
+
+fn with_role(req: &HttpRequest, role: Role) -> Result<SignedIn, WebError> {
+    let user = signed_in(req).ok_or(WebError::LoginRequired)?;
+    if user.may(role) {
+        Ok(user)
+    } else {
+        Err(WebError::Forbidden(forbidden_reason(role)))
+    }
+}
+
+impl FromRequest for Analyst {
+    type Error = WebError;
+    type Future = std::future::Ready<Result<Analyst, WebError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(with_role(req, Role::Analyst).map(Analyst))
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = WebError;
+    type Future = std::future::Ready<Result<Admin, WebError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(with_role(req, Role::Admin).map(Admin))
     }
 }
 
@@ -156,7 +193,9 @@ pub async fn gate(
         req.extensions_mut().insert(u.clone());
     }
     let page = |req: &HttpRequest, e: WebError| e.page(Ui::new(req, state.extractor.lexicon()));
-    let need = needs(req.method(), req.path());
+    // The path as the router reads it (percent-decoded: `/%61dmin` is `/admin`).
+    let path = req.match_info().as_str().to_owned();
+    let need = needs(req.method(), &path);
     let refusal = match (need, &user) {
         (Need::Nothing, _) => None,
         (Need::Read, None) if config.read_without_login => None,
@@ -256,8 +295,13 @@ fn login_redirect(req: &ServiceRequest) -> HttpResponse {
 }
 
 /// A path on this site to go back to (never another site).
-fn safe_back(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')
+pub(crate) fn safe_back(p: &str) -> bool {
+    // Browsers drop tabs and newlines from addresses ("/\t/evil" becomes "//evil"), so no
+    // control or space character may appear at all.
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 async fn find_session(state: &AppState, token: &str) -> Result<Option<SignedIn>, actix_web::Error> {
@@ -449,6 +493,11 @@ pub async fn login(
         None => (accounts::decoy_hash().to_owned(), None),
     };
     let password = form.password.clone();
+    // Each check takes 19 MiB and a core for a moment: a few at a time, the rest wait.
+    let _turn = PASSWORD_CHECKS
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let matches = web::block(move || accounts::verify_password(&password, &hash))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -469,6 +518,7 @@ pub async fn login(
     let token = accounts::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = accounts::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let mut tx = state.pool.begin().await.map_err(store::StoreError::from)?;
+    store::users::end_expired(&mut tx).await?;
     if let Some(old) = req.cookie(SESSION_COOKIE) {
         store::users::end_session(&mut tx, &accounts::token_hash(old.value())).await?;
     }
@@ -575,5 +625,8 @@ mod tests {
         assert!(!safe_back("//evil.example"));
         assert!(!safe_back("https://evil.example"));
         assert!(!safe_back("/\\evil"));
+        assert!(!safe_back("/\t/evil.example"));
+        assert!(!safe_back("/\n/evil.example"));
+        assert!(!safe_back("/ /evil.example"));
     }
 }

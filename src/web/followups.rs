@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::auth::SignedIn;
+use super::auth::Analyst;
 use super::i18n::Ui;
 use super::{AppState, WebError, markdown, render, svg};
 use crate::analyst::followups::{
@@ -50,6 +50,7 @@ pub fn score_key(status: FollowupStatus) -> &'static str {
 }
 
 /// The thread page's analyst section.
+#[derive(Default)]
 pub struct Section {
     pub followups: Vec<FollowupView>,
     /// This thread's criteria, newest first (`thread_id` tells those of merged threads).
@@ -369,6 +370,7 @@ async fn thread_title(conn: &mut PgConnection, thread: i64) -> Result<String, We
 
 /// `GET /threads/{id}/followups/new`.
 pub async fn new_form(
+    _analyst: Analyst,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -403,7 +405,7 @@ fn see_other(location: String) -> HttpResponse {
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, WebError> {
@@ -447,6 +449,7 @@ pub async fn create(
 
 /// `GET /followups/{id}/edit`.
 pub async fn edit_form(
+    _analyst: Analyst,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -473,7 +476,7 @@ pub async fn edit_form(
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, WebError> {
@@ -564,7 +567,7 @@ struct CriteriaConflictPage {
 pub async fn save_criteria(
     req: HttpRequest,
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, WebError> {

@@ -714,6 +714,11 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("decision.undo", "Undo", "撤销"),
     ("decision.undone", "undone by", "撤销人"),
     ("review.title", "Link review", "链接审核"),
+    (
+        "thread.retired",
+        "This thread has no mentions now: corrections or relinking moved them all. Its follow-ups, criteria and decisions are kept here (undo a decision below to bring mentions back).",
+        "此线索目前没有提及：更正或重新链接已将其全部移走。其跟进记录、履行标准和决定仍保留在此（可在下方撤销决定以恢复提及）。",
+    ),
     ("followup.one", "Follow-up", "跟进记录"),
     ("followup.analysts_status", "Analysts' status", "分析员评估"),
     ("review.done", "Recorded:", "已记录："),

@@ -63,6 +63,15 @@ impl AppState {
 /// Register every route; `startup` builds the server around it.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(|_, _| WebError::NotFound.into()))
+        // A follow-up of 20,000 Chinese characters and 20 evidence items is ~1 MB encoded.
+        .app_data(
+            web::FormConfig::default()
+                .limit(FORM_LIMIT)
+                .error_handler(|err, _| {
+                    WebError::BadRequest(format!("The form could not be read: {err}.")).into()
+                }),
+        )
+        .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             tracing::debug!("bad query string: {err}");
             WebError::BadRequest(
@@ -109,6 +118,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", read().to(health::healthz))
         .route("/static/{file}", read().to(assets::serve));
 }
+
+/// The largest form a page posts (the gate reads CSRF tokens from bodies up to this too).
+pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// A route for reading: GET, and HEAD (answered without a body).
 fn read() -> actix_web::Route {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::auth::SignedIn;
+use super::auth::{Analyst, SignedIn};
 use super::i18n::Ui;
 use super::threads::evidence_words;
 use super::{AppState, WebError, render};
@@ -119,6 +119,7 @@ pub struct QueueQuery {
 
 /// `GET /review`: machine links no decision covers, least certain first.
 pub async fn index(
+    _analyst: Analyst,
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<QueueQuery>,
@@ -134,7 +135,7 @@ pub async fn index(
         Some(p) => p
             .parse()
             .ok()
-            .filter(|&p: &i64| p >= 1)
+            .filter(|&p: &i64| (1..=100_000).contains(&p))
             .ok_or_else(|| WebError::BadRequest(format!("“{p}” is not a page number.")))?,
     };
     let thread: Option<i64> = match query
@@ -226,7 +227,7 @@ fn id_field(value: &Option<String>, what: &str) -> Result<i64, WebError> {
 fn back_to(form: &DecisionForm, default: String) -> String {
     form.back
         .clone()
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .filter(|b| super::auth::safe_back(b))
         .unwrap_or(default)
 }
 
@@ -264,6 +265,24 @@ async fn decide(
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let after = store::threads::memberships(tx, &units).await?;
+    // Clustering applies every decision in force at once; if earlier ones keep this one from
+    // holding (a mention held apart from another member of the thread it should join), the
+    // whole change is rolled back and said so, rather than recorded and not applied.
+    let now: std::collections::HashMap<i64, i64> = after.iter().copied().collect();
+    let holds = pairs.iter().all(|p| {
+        let (x, y) = (now.get(&p.a), now.get(&p.b));
+        if p.must {
+            x.is_some() && x == y
+        } else {
+            x.is_none() || y.is_none() || x != y
+        }
+    });
+    if !holds {
+        return Err(WebError::Conflict(
+            "This correction cannot be applied: earlier decisions about these mentions hold them elsewhere (they are listed on the threads' pages). Nothing was changed."
+                .into(),
+        ));
+    }
     store::audit::record(
         tx,
         &user.actor(),
@@ -311,7 +330,7 @@ async fn thread_of(conn: &mut PgConnection, unit: i64) -> Result<i64, WebError> 
 /// `POST /review/accept` and `/review/reject`: `a` and `b` are the link's two units.
 pub async fn judge(
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     verdict: web::Path<String>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, WebError> {
@@ -351,7 +370,7 @@ pub async fn judge(
 /// split (`unit`: the first mention of the second part).
 pub async fn correct(
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     path: web::Path<(i64, String)>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, WebError> {
@@ -464,7 +483,7 @@ pub async fn correct(
 /// `POST /links`: two mentions state the same commitment (`a`, `b`).
 pub async fn link_by_hand(
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, WebError> {
     let (a, b) = (
@@ -498,7 +517,7 @@ pub async fn link_by_hand(
 /// the threads of its units are clustered again.
 pub async fn undo(
     state: web::Data<AppState>,
-    user: SignedIn,
+    Analyst(user): Analyst,
     id: web::Path<i64>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, WebError> {

@@ -636,6 +636,8 @@ struct ShowPage {
     /// Follow-ups, criteria and link decisions.
     analyst: super::followups::Section,
     decisions: Vec<super::review::DecisionView>,
+    /// The thread has no mentions now (its work is still shown).
+    retired: bool,
     blank: super::followups::Draft,
 }
 
@@ -684,20 +686,43 @@ pub async fn show(
     let (as_of, as_of_given) = as_of(&query.as_of)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let id = id.into_inner();
-    let Some(thread) = browse::thread(&mut conn, id).await? else {
-        // A thread relinking merged into another: its address (and its work) lead there.
-        return match crate::store::followups::successor(&mut conn, id).await? {
-            Some(next) => Ok(HttpResponse::SeeOther()
-                .insert_header((
-                    actix_web::http::header::LOCATION,
-                    format!("/threads/{next}"),
-                ))
-                .finish()),
-            None => Err(WebError::NotFound),
-        };
+    let (thread, retired) = match browse::thread(&mut conn, id).await? {
+        Some(thread) => (thread, false),
+        None => {
+            // A thread relinking merged into another: its address (and its work) lead there.
+            if let Some(next) = crate::store::followups::successor(&mut conn, id).await? {
+                return Ok(HttpResponse::SeeOther()
+                    .insert_header((
+                        actix_web::http::header::LOCATION,
+                        format!("/threads/{next}"),
+                    ))
+                    .finish());
+            }
+            // A thread left without mentions keeps its page while analysts' work is on it.
+            let thread = browse::thread_even_retired(&mut conn, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            (thread, true)
+        }
     };
-    let analyst = super::followups::section(&mut conn, &ui, thread.id).await?;
-    let decisions = super::review::decisions_of(&mut conn, thread.id).await?;
+    let (notes, any_decisions) = crate::store::followups::work_on(&mut conn, thread.id).await?;
+    let analyst = if notes {
+        super::followups::section(&mut conn, &ui, thread.id).await?
+    } else {
+        super::followups::Section::default()
+    };
+    let decisions = if any_decisions {
+        super::review::decisions_of(&mut conn, thread.id).await?
+    } else {
+        Vec::new()
+    };
+    if retired
+        && analyst.followups.is_empty()
+        && analyst.criteria.is_empty()
+        && decisions.is_empty()
+    {
+        return Err(WebError::NotFound);
+    }
     let pages = ((i64::from(thread.mention_count) + MENTIONS_PAGE - 1) / MENTIONS_PAGE).max(1);
     let page = match query
         .page
@@ -835,6 +860,7 @@ pub async fn show(
         pages: mention_pages,
         analyst,
         decisions,
+        retired,
         blank: super::followups::Draft::blank(),
     })
 }

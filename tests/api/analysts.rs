@@ -323,6 +323,30 @@ async fn anonymous_and_viewer_requests_never_write_and_every_write_needs_a_valid
         r.headers()[reqwest::header::CACHE_CONTROL],
         "private, no-store"
     );
+    // Percent-encoded paths are the same paths: no way round the table.
+    let r = app
+        .post_form(
+            "/%61dmin/users/ana/role",
+            Some(&analyst.cookie),
+            &[("csrf", &analyst.csrf), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    for page in ["/%61dmin/audit", "/%61dmin", "/%72eview"] {
+        assert_eq!(
+            app.get(page).await.status(),
+            StatusCode::SEE_OTHER,
+            "{page}"
+        );
+        assert_eq!(app.page_as(page, &viewer.cookie).await.0, 403, "{page}");
+    }
+    // The login page never sends anyone to another site afterwards.
+    let form = app.get("/login?next=/%09/evil.example").await;
+    let html = form.text().await.unwrap();
+    assert!(
+        html.contains(r#"name="next" value="/""#),
+        "the address is refused"
+    );
     assert_eq!(
         written(pool).await,
         before,
