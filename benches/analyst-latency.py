@@ -69,6 +69,9 @@ def main():
         for line in server.stdout:
             if "serving at" in line:
                 break
+        # The server reads the thread catalog and the search index in the background at
+        # start; let that finish so that it does not share the cores with what is timed.
+        time.sleep(15)
         run(f"http://127.0.0.1:{port}", url, repeats)
     finally:
         server.terminate()
