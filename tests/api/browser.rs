@@ -437,8 +437,8 @@ async fn walk(app: &TestApp, b: &Client) {
         "it offers the way back"
     );
 
-    // At a phone's width, no page is wider than the screen (in English, the longer labels).
-    b.set_window_size(390, 800).await.expect("resize");
+    // At a phone's, a small tablet's and a laptop's width, no page is wider than the screen
+    // (in English, the longer labels).
     b.goto(&format!("{}/lang/en?back=/", app.address))
         .await
         .unwrap();
@@ -448,29 +448,32 @@ async fn walk(app: &TestApp, b: &Client) {
         let link = wait_for(b, "main a[href^='/documents/']").await;
         link.attr("href").await.unwrap().expect("a document link")
     };
-    for path in [
-        "/",
-        "/threads",
-        thread_path.as_str(),
-        "/timeline",
-        "/search?q=%E5%8F%8C%E8%BE%B9",
-        "/documents",
-        document.as_str(),
-    ] {
-        b.goto(&format!("{}{path}", app.address)).await.unwrap();
-        wait_for(b, "main#main").await;
-        let widths = b
-            .execute(
-                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
-                vec![],
-            )
-            .await
-            .expect("widths");
-        let (page, screen) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
-        assert!(
-            page <= screen,
-            "{path} is {page} px wide on a {screen} px screen"
-        );
+    for width in [390, 700, 1280] {
+        b.set_window_size(width, 800).await.expect("resize");
+        for path in [
+            "/",
+            "/threads",
+            thread_path.as_str(),
+            "/timeline",
+            "/search?q=%E5%8F%8C%E8%BE%B9",
+            "/documents",
+            document.as_str(),
+        ] {
+            b.goto(&format!("{}{path}", app.address)).await.unwrap();
+            wait_for(b, "main#main").await;
+            let widths = b
+                .execute(
+                    "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                    vec![],
+                )
+                .await
+                .expect("widths");
+            let (page, screen) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+            assert!(
+                page <= screen,
+                "{path} is {page} px wide on a {screen} px screen"
+            );
+        }
     }
 }
 
