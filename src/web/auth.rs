@@ -33,6 +33,65 @@ const LOGIN_COOKIE: &str = "pl_login";
 /// A session's last use is written at most this often.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
+/// Failed logins, remembered for [`Throttle::WINDOW`] per client address and per client
+/// address and account name: after [`Throttle::PER_NAME`] failures for one account from one
+/// address, or [`Throttle::PER_ADDRESS`] from one address, further attempts from it are
+/// refused (429) without checking the password until the oldest failure is older than the
+/// window. Kept in memory, per server process. The address is the connection's (behind a
+/// proxy, the proxy's: every client then shares the per-address limit).
+#[derive(Default)]
+pub struct Throttle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<std::time::Instant>>>,
+}
+
+impl Throttle {
+    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+    pub const PER_NAME: usize = 5;
+    pub const PER_ADDRESS: usize = 50;
+
+    fn keys(address: &str, name: &str) -> [(String, usize); 2] {
+        [
+            (
+                format!("{address}\u{0}{}", name.trim().to_lowercase()),
+                Self::PER_NAME,
+            ),
+            (address.to_owned(), Self::PER_ADDRESS),
+        ]
+    }
+
+    /// How long until an attempt is allowed again (none: allowed now).
+    pub fn wait(&self, address: &str, name: &str) -> Option<Duration> {
+        let now = std::time::Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        Self::keys(address, name)
+            .iter()
+            .filter_map(|(key, limit)| {
+                let list = map.get_mut(key)?;
+                list.retain(|t| now.duration_since(*t) < Self::WINDOW);
+                (list.len() >= *limit).then(|| Self::WINDOW - now.duration_since(list[0]))
+            })
+            .max()
+    }
+
+    pub fn failed(&self, address: &str, name: &str) {
+        let now = std::time::Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 10_000 {
+            map.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < Self::WINDOW));
+        }
+        for (key, _) in Self::keys(address, name) {
+            map.entry(key).or_default().push(now);
+        }
+    }
+
+    /// A successful login forgets that account's failures from that address.
+    pub fn succeeded(&self, address: &str, name: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let [(pair, _), _] = Self::keys(address, name);
+        map.remove(&pair);
+    }
+}
+
 /// Who may read, and how long sessions last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthConfig {
@@ -482,6 +541,25 @@ pub async fn login(
             actix_web::http::StatusCode::FORBIDDEN,
         );
     }
+    let address = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    if let Some(wait) = state.login_failures.wait(&address, &form.name) {
+        tracing::warn!(name = %form.name, %address, "login refused: too many failures");
+        let mut page = login_page(
+            &req,
+            &state,
+            next,
+            form.name,
+            Some("login.throttled"),
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        )?;
+        page.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return Ok(page);
+    }
     let mut conn = state
         .pool
         .acquire()
@@ -504,7 +582,8 @@ pub async fn login(
     let user = match user {
         Some(u) if matches && u.disabled_at.is_none() => u,
         _ => {
-            tracing::warn!(name = %form.name, "failed login");
+            tracing::warn!(name = %form.name, %address, "failed login");
+            state.login_failures.failed(&address, &form.name);
             return login_page(
                 &req,
                 &state,
@@ -515,6 +594,7 @@ pub async fn login(
             );
         }
     };
+    state.login_failures.succeeded(&address, &form.name);
     let token = accounts::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = accounts::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let mut tx = state.pool.begin().await.map_err(store::StoreError::from)?;

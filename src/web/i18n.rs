@@ -715,6 +715,11 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("decision.undone", "undone by", "撤销人"),
     ("review.title", "Link review", "链接审核"),
     (
+        "login.throttled",
+        "Too many failed logins from here: try again in a quarter of an hour.",
+        "此处登录失败次数过多，请一刻钟后再试。",
+    ),
+    (
         "thread.retired",
         "This thread has no mentions now: corrections or relinking moved them all. Its follow-ups, criteria and decisions are kept here (undo a decision below to bring mentions back).",
         "此线索目前没有提及：更正或重新链接已将其全部移走。其跟进记录、履行标准和决定仍保留在此（可在下方撤销决定以恢复提及）。",

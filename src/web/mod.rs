@@ -36,6 +36,8 @@ pub struct AppState {
     pub corpus: Corpus,
     /// Who may read, and how long sessions last.
     pub auth: auth::AuthConfig,
+    /// Failed logins, to slow down password guessing.
+    pub login_failures: std::sync::Arc<auth::Throttle>,
     /// The extractor's lexicon gives the labels of topics and roles.
     pub extractor: &'static Extractor,
     /// The dashboard's data by as-of date.
@@ -53,6 +55,7 @@ impl AppState {
             extractor: corpus.extractor(),
             corpus,
             auth,
+            login_failures: Default::default(),
             dashboards: Default::default(),
             catalogs: Default::default(),
             search_index: Default::default(),

@@ -1388,3 +1388,46 @@ async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_
     corpus.relink().await.expect("relinks");
     assert_eq!(thread_of(trade[0]).await, thread_of(successor).await);
 }
+
+#[tokio::test]
+async fn repeated_failed_logins_are_refused_for_a_while_without_checking_the_password() {
+    let app = TestApp::spawn().await;
+    add_user(&app.db.pool, "ana", Role::Analyst).await;
+    add_user(&app.db.pool, "bo", Role::Analyst).await;
+    let attempt = |name: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let form = app.get("/login").await;
+            let c = set_cookie(&form, "pl_login").unwrap();
+            let t = csrf_of(&form.text().await.unwrap()).unwrap();
+            app.post_form(
+                "/login",
+                Some(&format!("pl_login={c}")),
+                &[("name", name), ("password", password), ("csrf", &t)],
+            )
+            .await
+        }
+    };
+    for _ in 0..pledgeline::web::auth::Throttle::PER_NAME {
+        assert_eq!(
+            attempt("ana", "a wrong guess!").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Now even the right password is refused, with how long to wait.
+    let r = attempt("ana", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()[reqwest::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+    assert!(r.text().await.unwrap().contains("Too many failed logins"));
+    assert!(set_cookie(&attempt("ana", PASSWORD).await, "pl_session").is_none());
+    // Another account from the same address is not held up.
+    assert_eq!(
+        attempt("bo", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
