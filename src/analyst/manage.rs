@@ -31,7 +31,16 @@ fn shown(u: &UserRow) -> serde_json::Value {
     json!({"name": u.name, "role": u.role, "disabled": u.disabled_at.is_some()})
 }
 
-/// Creates an account (the password is hashed off the async threads).
+/// Hashes a password off the async threads (it takes a core for a moment).
+async fn hash(password: String) -> Result<String, ManageError> {
+    Ok(
+        tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+            .await
+            .map_err(|e| AccountError::Hash(e.to_string()))??,
+    )
+}
+
+/// Creates an account.
 pub async fn add_user(
     pool: &PgPool,
     actor: &Actor,
@@ -40,9 +49,7 @@ pub async fn add_user(
     password: String,
 ) -> Result<UserRow, ManageError> {
     let name = UserName::parse(name)?;
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
-        .await
-        .map_err(|e| AccountError::Hash(e.to_string()))??;
+    let hash = hash(password).await?;
     let mut tx = pool.begin().await?;
     let user = store::users::insert(&mut tx, name.as_str(), role, &hash)
         .await?
@@ -68,9 +75,7 @@ pub async fn set_password(
     name: &str,
     password: String,
 ) -> Result<(), ManageError> {
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
-        .await
-        .map_err(|e| AccountError::Hash(e.to_string()))??;
+    let hash = hash(password).await?;
     let mut tx = pool.begin().await?;
     store::users::set_password(&mut tx, name, &hash)
         .await?

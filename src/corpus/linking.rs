@@ -19,6 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use sqlx::PgConnection;
 
 use super::{Corpus, CorpusError};
+use crate::analyst::decisions::Pair;
 use crate::link::cluster::{self, Seed, ticks};
 use crate::link::summary::ThreadPlan;
 use crate::link::{
@@ -185,7 +186,8 @@ impl Corpus {
             .map_err(|e| CorpusError::Task(e.to_string()))?;
         scores.sort_unstable_by_key(|&(a, b, _)| (a, b));
 
-        let constraints = unit_constraints(tx, &units).await?;
+        let pairs = store::decisions::active_pairs(tx).await?;
+        let constraints = unit_constraints(&pairs, &units);
         let linker = Arc::clone(&self.linker);
         let (u, p) = (Arc::clone(&units), Arc::clone(&profiles));
         let (links, mut plans) = task(move || {
@@ -216,13 +218,10 @@ impl Corpus {
 
 /// The analysts' constraints in force, as pairs of indexes into `units` (pairs naming a
 /// unit that is not among them, retired or of a copy, are left out), sorted.
-async fn unit_constraints(
-    conn: &mut PgConnection,
-    units: &[LinkUnit],
-) -> Result<cluster::Constraints, StoreError> {
+fn unit_constraints(pairs: &[(i64, Pair)], units: &[LinkUnit]) -> cluster::Constraints {
     let index = crate::link::index_of(units);
     let mut out = cluster::Constraints::default();
-    for (_, p) in store::decisions::active_pairs(conn).await? {
+    for (_, p) in pairs {
         if let (Some(&a), Some(&b)) = (index.get(&p.a), index.get(&p.b)) {
             let pair = (a.min(b), a.max(b));
             if p.must {
@@ -236,7 +235,7 @@ async fn unit_constraints(
     out.together.dedup();
     out.apart.sort_unstable();
     out.apart.dedup();
-    Ok(out)
+    out
 }
 
 impl Corpus {
@@ -309,7 +308,7 @@ impl Corpus {
             .filter_map(|(a, b, s)| Some((*index.get(&a)?, *index.get(&b)?, s)))
             .collect();
         scores.sort_unstable_by_key(|&(a, b, _)| (a, b));
-        let constraints = unit_constraints(conn, &units).await?;
+        let constraints = unit_constraints(&pairs, &units);
         let mut plans = self
             .linker
             .threads_of_scores(&units, &profiles, &scores, &constraints);

@@ -148,20 +148,10 @@ pub const LIST_COUNT_CAP: i64 = 1_000;
 
 /// An active thread by id.
 pub async fn thread(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadListing>, StoreError> {
-    Ok(sqlx::query_as!(
-        ListingRow,
-        r#"
-        SELECT t.id, t.title, t.topic, t.parties, t.deadline_text, t.deadline,
-               t.target AS "target: Json<TargetValue>", t.first_stated, t.last_mentioned,
-               t.mention_count, t.fulfilled_on, t.advanced_on
-        FROM threads t
-        WHERE t.id = $1 AND t.retired_at IS NULL AND t.mention_count > 0
-        "#,
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(ThreadListing::from))
+    // Retiring a thread sets its mention count to 0: a thread with mentions is active.
+    Ok(thread_even_retired(conn, id)
+        .await?
+        .filter(|t| t.mention_count > 0))
 }
 
 /// A thread whatever its state (retired ones too, with their last facts).

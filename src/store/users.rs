@@ -15,6 +15,29 @@ pub struct UserRow {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
+/// An account as read, before its role is checked.
+struct Row {
+    id: i64,
+    name: String,
+    role: String,
+    created_at: DateTime<Utc>,
+    disabled_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<Row> for UserRow {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(UserRow {
+            id: r.id,
+            name: r.name,
+            role: r.role.parse()?,
+            created_at: r.created_at,
+            disabled_at: r.disabled_at,
+        })
+    }
+}
+
 /// Creates an account; none when the name is taken.
 pub async fn insert(
     conn: &mut PgConnection,
@@ -22,7 +45,8 @@ pub async fn insert(
     role: Role,
     password_hash: &str,
 ) -> Result<Option<UserRow>, StoreError> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        Row,
         r#"
         INSERT INTO users (name, role, password_hash) VALUES ($1, $2, $3)
         ON CONFLICT (name) DO NOTHING
@@ -33,34 +57,21 @@ pub async fn insert(
         password_hash
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        Ok(UserRow {
-            id: r.id,
-            name: r.name,
-            role: r.role.parse()?,
-            created_at: r.created_at,
-            disabled_at: r.disabled_at,
-        })
-    })
+    .await?
+    .map(UserRow::try_from)
     .transpose()
 }
 
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<UserRow>, StoreError> {
-    sqlx::query!("SELECT id, name, role, created_at, disabled_at FROM users ORDER BY name")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            Ok(UserRow {
-                id: r.id,
-                name: r.name,
-                role: r.role.parse()?,
-                created_at: r.created_at,
-                disabled_at: r.disabled_at,
-            })
-        })
-        .collect()
+    sqlx::query_as!(
+        Row,
+        "SELECT id, name, role, created_at, disabled_at FROM users ORDER BY name"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(UserRow::try_from)
+    .collect()
 }
 
 /// An account by name, with its password hash.
@@ -75,16 +86,14 @@ pub async fn by_name(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
-        Ok((
-            UserRow {
-                id: r.id,
-                name: r.name,
-                role: r.role.parse()?,
-                created_at: r.created_at,
-                disabled_at: r.disabled_at,
-            },
-            r.password_hash,
-        ))
+        let user = UserRow::try_from(Row {
+            id: r.id,
+            name: r.name,
+            role: r.role,
+            created_at: r.created_at,
+            disabled_at: r.disabled_at,
+        })?;
+        Ok((user, r.password_hash))
     })
     .transpose()
 }

@@ -2,7 +2,6 @@
 //! the audit log.
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use futures_util::StreamExt;
@@ -75,12 +74,7 @@ fn manage_error(e: ManageError) -> Result<String, WebError> {
 }
 
 fn done(message: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/admin?done={}", super::i18n::url_encode(message)),
-        ))
-        .finish()
+    super::see_other(format!("/admin?done={}", super::i18n::url_encode(message)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,14 +394,7 @@ pub async fn audit(
 ) -> Result<HttpResponse, WebError> {
     let form = query.into_inner();
     let filter = form.filter()?;
-    let page: i64 = match AuditForm::value(&form.page) {
-        None => 1,
-        Some(p) => p
-            .parse()
-            .ok()
-            .filter(|&p: &i64| (1..=100_000).contains(&p))
-            .ok_or_else(|| WebError::BadRequest(format!("“{p}” is not a page number.")))?,
-    };
+    let page = super::page_number(form.page.as_deref())?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let mut rows =
         store::audit::list(&mut conn, &filter, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE).await?;

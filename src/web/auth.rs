@@ -251,7 +251,7 @@ pub async fn gate(
     if let Some(u) = &user {
         req.extensions_mut().insert(u.clone());
     }
-    let page = |req: &HttpRequest, e: WebError| e.page(Ui::new(req, state.extractor.lexicon()));
+    let page = |req: &HttpRequest, e: &WebError| e.page(Ui::new(req, state.extractor.lexicon()));
     // The path as the router reads it (percent-decoded: `/%61dmin` is `/admin`).
     let path = req.match_info().as_str().to_owned();
     let need = needs(req.method(), &path);
@@ -262,7 +262,7 @@ pub async fn gate(
         (Need::Read, None) | (Need::Role(_), None) => Some(login_redirect(&req)),
         (Need::Role(role), Some(u)) if !u.may(role) => Some(page(
             req.request(),
-            WebError::Forbidden(forbidden_reason(role)),
+            &WebError::Forbidden(forbidden_reason(role)),
         )),
         (Need::Role(_), Some(_)) => None,
     };
@@ -275,7 +275,7 @@ pub async fn gate(
         if !token.is_some_and(|t| accounts::same_token(&t, &u.csrf)) {
             let response = page(
                 req.request(),
-                WebError::Forbidden(
+                &WebError::Forbidden(
                     "This form has expired or did not come from this site. Go back, reload the page and try again."
                         .into(),
                 ),
@@ -290,7 +290,7 @@ pub async fn gate(
         .and_then(|e| e.as_error::<WebError>())
     {
         Some(e) if !matches!(e, WebError::LoginRequired) => {
-            let again = page(response.request(), clone_error(e));
+            let again = page(response.request(), e);
             response.into_response(again)
         }
         _ => response,
@@ -303,21 +303,6 @@ pub async fn gate(
         );
     }
     Ok(response.map_into_left_body())
-}
-
-/// What an error page needs of an error (the error itself was logged when first rendered).
-fn clone_error(e: &WebError) -> WebError {
-    match e {
-        WebError::NotFound => WebError::NotFound,
-        WebError::BadRequest(m) => WebError::BadRequest(m.clone()),
-        WebError::LoginRequired => WebError::LoginRequired,
-        WebError::Forbidden(m) => WebError::Forbidden(m.clone()),
-        WebError::Conflict(m) => WebError::Conflict(m.clone()),
-        // Internals are never shown: any of these renders the same page.
-        WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => {
-            WebError::Internal(String::new())
-        }
-    }
 }
 
 fn forbidden_reason(role: Role) -> String {

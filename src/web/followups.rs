@@ -3,7 +3,7 @@
 //! was made from; a save made from an older version than the stored one gets a conflict
 //! page showing the newer version beside what was typed, never an overwrite.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -12,7 +12,7 @@ use sqlx::PgConnection;
 
 use super::auth::Analyst;
 use super::i18n::Ui;
-use super::{AppState, WebError, markdown, render, svg};
+use super::{AppState, WebError, markdown, render, see_other, stamp, svg};
 use crate::analyst::followups::{
     EvidenceItem, FollowupContent, FollowupError, FollowupStatus, check_criteria,
 };
@@ -58,10 +58,6 @@ pub struct Section {
     pub criteria_html: String,
     /// The version a criteria edit starts from (0: none yet).
     pub criteria_version: i32,
-}
-
-fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// What changed between two versions, in words.
@@ -393,12 +389,6 @@ pub async fn new_form(
 fn with_status(mut response: HttpResponse, status: StatusCode) -> HttpResponse {
     *response.status_mut() = status;
     response
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// `POST /threads/{id}/followups`: records a new follow-up.

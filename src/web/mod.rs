@@ -122,6 +122,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", read().to(assets::serve));
 }
 
+/// `?page=N` of a paged list: 1 when absent or blank, a 400 page when not a number from 1 to
+/// 100,000 (an offset computed from a larger one could overflow).
+pub(crate) fn page_number(value: Option<&str>) -> Result<i64, WebError> {
+    match value.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(1),
+        Some(p) => p
+            .parse()
+            .ok()
+            .filter(|n: &i64| (1..=100_000).contains(n))
+            .ok_or_else(|| WebError::BadRequest(format!("“{p}” is not a page number."))),
+    }
+}
+
+/// A 303 to `location` (after a form's write).
+pub(crate) fn see_other(location: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.into()))
+        .finish()
+}
+
+/// A moment as pages show it to analysts.
+pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// The largest form a page posts (the gate reads CSRF tokens from bodies up to this too).
 pub const FORM_LIMIT: usize = 2 * 1024 * 1024;
 

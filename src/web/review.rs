@@ -4,7 +4,6 @@
 //! decision with its must-link / cannot-link pairs, and the threads it touches are clustered
 //! again at once under every decision in force ([`crate::corpus::Corpus::relink_around`]).
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use sqlx::PgConnection;
 use super::auth::{Analyst, SignedIn};
 use super::i18n::Ui;
 use super::threads::evidence_words;
-use super::{AppState, WebError, render};
+use super::{AppState, WebError, render, see_other, stamp};
 use crate::analyst::decisions::{self, DecisionError, DecisionKind, Pair};
 use crate::link::Evidence;
 use crate::store::decisions::{DecisionWrite, UnitView};
@@ -36,10 +35,6 @@ pub struct DecisionView {
     pub other_thread_id: Option<i64>,
     /// Who undid it, and when.
     pub revoked: Option<(String, String)>,
-}
-
-fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 impl From<store::decisions::DecisionRow> for DecisionView {
@@ -125,19 +120,7 @@ pub async fn index(
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, WebError> {
     let ui = Ui::new(&req, state.extractor.lexicon());
-    let page: i64 = match query
-        .page
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => 1,
-        Some(p) => p
-            .parse()
-            .ok()
-            .filter(|&p: &i64| (1..=100_000).contains(&p))
-            .ok_or_else(|| WebError::BadRequest(format!("“{p}” is not a page number.")))?,
-    };
+    let page = super::page_number(query.page.as_deref())?;
     let thread: Option<i64> = match query
         .thread
         .as_deref()
@@ -301,12 +284,6 @@ async fn decide(
     )
     .await?;
     Ok(id)
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 async fn begin(state: &AppState) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, WebError> {

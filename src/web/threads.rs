@@ -691,12 +691,7 @@ pub async fn show(
         None => {
             // A thread relinking merged into another: its address (and its work) lead there.
             if let Some(next) = crate::store::followups::successor(&mut conn, id).await? {
-                return Ok(HttpResponse::SeeOther()
-                    .insert_header((
-                        actix_web::http::header::LOCATION,
-                        format!("/threads/{next}"),
-                    ))
-                    .finish());
+                return Ok(super::see_other(format!("/threads/{next}")));
             }
             // A thread left without mentions keeps its page while analysts' work is on it.
             let thread = browse::thread_even_retired(&mut conn, id)

@@ -114,6 +114,26 @@ pub async fn trade_thread(pool: &PgPool) -> i64 {
     .expect("the trade thread")
 }
 
+/// A thread's mentions, in order.
+async fn mentions_of(pool: &PgPool, thread: i64) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
+    )
+    .bind(thread)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// The thread a unit is a mention of.
+async fn thread_of(pool: &PgPool, unit: i64) -> Option<i64> {
+    sqlx::query_scalar("SELECT thread_id FROM thread_mentions WHERE commitment_id = $1")
+        .bind(unit)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+}
+
 async fn count(pool: &PgPool, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
         .fetch_one(pool)
@@ -205,13 +225,7 @@ async fn anonymous_and_viewer_requests_never_write_and_every_write_needs_a_valid
         .fetch_one(pool)
         .await
         .unwrap();
-    let members: Vec<i64> = sqlx::query_scalar(
-        "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
-    )
-    .bind(thread)
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let members = mentions_of(pool, thread).await;
     let r = app
         .post_form(
             "/review/accept",
@@ -728,24 +742,8 @@ async fn corrections_and_annotations_survive_re_extraction_and_relinking() {
     add_user(pool, "ana", Role::Analyst).await;
     let ana = app.login("ana", PASSWORD).await;
     let thread = trade_thread(pool).await;
-    let members = |t: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
-        )
-        .bind(t)
-        .fetch_all(pool)
-        .await
-        .unwrap()
-    };
-    let thread_of = |u: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT thread_id FROM thread_mentions WHERE commitment_id = $1",
-        )
-        .bind(u)
-        .fetch_optional(pool)
-        .await
-        .unwrap()
-    };
+    let members = |t: i64| mentions_of(pool, t);
+    let thread_of = |u: i64| thread_of(pool, u);
     // Annotations.
     let r = app
         .post_form(
@@ -920,15 +918,7 @@ async fn detach_split_merge_and_undo_change_the_threads_at_once() {
     add_user(pool, "ana", Role::Analyst).await;
     let ana = app.login("ana", PASSWORD).await;
     let thread = trade_thread(pool).await;
-    let members = |t: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
-        )
-        .bind(t)
-        .fetch_all(pool)
-        .await
-        .unwrap()
-    };
+    let members = |t: i64| mentions_of(pool, t);
     let trade = members(thread).await;
     let post = |path: String, fields: Vec<(&'static str, String)>| {
         let (csrf, cookie, app) = (ana.csrf.clone(), ana.cookie.clone(), &app);
@@ -1235,13 +1225,7 @@ async fn a_new_document_never_merges_what_an_analyst_held_apart() {
     add_user(pool, "ana", Role::Analyst).await;
     let ana = app.login("ana", PASSWORD).await;
     let thread = trade_thread(pool).await;
-    let trade: Vec<i64> = sqlx::query_scalar(
-        "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
-    )
-    .bind(thread)
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let trade = mentions_of(pool, thread).await;
     let r = app
         .post_form(
             "/review/reject",
@@ -1254,15 +1238,7 @@ async fn a_new_document_never_merges_what_an_analyst_held_apart() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let thread_of = |u: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT thread_id FROM thread_mentions WHERE commitment_id = $1",
-        )
-        .bind(u)
-        .fetch_optional(pool)
-        .await
-        .unwrap()
-    };
+    let thread_of = |u: i64| thread_of(pool, u);
     assert_ne!(thread_of(trade[0]).await, thread_of(trade[1]).await);
     // A later communiqué restating the 2012 text (a year on): its trade sentence links to both
     // the 2011 and the 2012 statements, which would join them again.
@@ -1315,13 +1291,7 @@ async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_
     add_user(pool, "ana", Role::Analyst).await;
     let ana = app.login("ana", PASSWORD).await;
     let thread = trade_thread(pool).await;
-    let trade: Vec<i64> = sqlx::query_scalar(
-        "SELECT commitment_id FROM thread_mentions WHERE thread_id = $1 ORDER BY position",
-    )
-    .bind(thread)
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let trade = mentions_of(pool, thread).await;
     let r = app
         .post_form(
             "/review/reject",
@@ -1355,15 +1325,7 @@ async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_
         .execute(pool)
         .await
         .unwrap();
-    let thread_of = |u: i64| async move {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT thread_id FROM thread_mentions WHERE commitment_id = $1",
-        )
-        .bind(u)
-        .fetch_optional(pool)
-        .await
-        .unwrap()
-    };
+    let thread_of = |u: i64| thread_of(pool, u);
     let corpus = corpus_of(pool);
     corpus.relink().await.expect("relinks");
     let (first, second) = (thread_of(trade[0]).await, thread_of(successor).await);
