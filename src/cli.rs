@@ -17,9 +17,11 @@ use crate::corpus::{self, Corpus, CorpusError, FileReport, Summary};
 use crate::db::{self, DATABASE_NAME, Database, DatabaseTarget, DbError, Status};
 use crate::extract::{Extractor, LexiconError, LexiconSource};
 use crate::link::LinkRules;
+use crate::report::{self, Format, ReportParams};
 use crate::store::audit::Actor;
 use crate::store::{self, StoreError, commitments::Changes};
 use crate::web::auth::AuthConfig;
+use crate::web::i18n::Lang;
 use crate::{demo, startup};
 
 #[derive(Debug, Parser)]
@@ -83,6 +85,37 @@ enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Write a progress report: a summary, a row per thread and each thread's history, as
+    /// known on a date (later mentions and follow-ups are left out).
+    Report {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// The report's date (YYYY-MM-DD; default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Only threads of this topic (its id, e.g. `trade`).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Only threads naming this party (its code, e.g. `KZ`).
+        #[arg(long)]
+        party: Option<String>,
+        /// Only threads in these statuses, separated by commas (an analyst's status such as
+        /// `partially_fulfilled`, or `open`, `in_progress`, `fulfilled`, `overdue`).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only threads mentioned within this period (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// The language of the report's words.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+        /// Write here instead of standard output. With `--format csv` the history goes to a
+        /// second file beside it (`NAME.history.csv`).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Measure the linker against hand-labelled links: ingest the gold file's documents into
     /// a scratch database, link them, and print precision, recall, F1 and relation accuracy.
@@ -200,6 +233,21 @@ enum ExportFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Html,
+    Md,
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    En,
+    Zh,
+}
+
 #[derive(Debug, Subcommand)]
 enum DbAction {
     /// Start the cluster (creating it and the schema if needed) and leave it running.
@@ -254,6 +302,12 @@ pub enum CliError {
     Account(#[from] ManageError),
     #[error("cannot read the password: {0}")]
     Password(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot make the report: {0}")]
+    ReportParams(#[from] report::ParamError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
 }
 
 /// Entry point of the binary.
@@ -429,6 +483,64 @@ async fn work(
             write_output(out.as_deref(), &json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report {
+            format,
+            as_of,
+            topic,
+            party,
+            status,
+            from,
+            to,
+            lang,
+            out,
+        } => {
+            let raw = report::RawParams {
+                as_of,
+                topic,
+                party,
+                status,
+                from,
+                to,
+            };
+            let lexicon = corpus.extractor().lexicon();
+            let params = ReportParams::parse(&raw, lexicon, chrono::Local::now().date_naive())?;
+            let labels = report::Labels {
+                lang: match lang {
+                    LangArg::En => Lang::En,
+                    LangArg::Zh => Lang::Zh,
+                },
+                lexicon,
+            };
+            let mut files = vec![(
+                match format {
+                    ReportFormat::Html => Format::Html,
+                    ReportFormat::Md => Format::Markdown,
+                    ReportFormat::Csv => Format::Csv,
+                    ReportFormat::Json => Format::Json,
+                    ReportFormat::Xlsx => Format::Xlsx,
+                },
+                out.clone(),
+            )];
+            if let (ReportFormat::Csv, Some(path)) = (format, &out) {
+                files.push((Format::HistoryCsv, Some(history_path(path))));
+            }
+            for (format, path) in files {
+                let Some(written) = stop
+                    .until(write_report(
+                        &db.pool,
+                        &params,
+                        format,
+                        labels,
+                        path.as_deref(),
+                    ))
+                    .await
+                else {
+                    return Ok(ExitCode::from(INTERRUPTED));
+                };
+                written?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval {
             gold,
             docs,
@@ -476,7 +588,71 @@ async fn work(
     }
 }
 
-/// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created.
+/// `report.csv` → `report.history.csv`, beside it.
+fn history_path(path: &std::path::Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+    path.with_file_name(format!("{stem}.history.csv"))
+}
+
+/// Writes one report file: to `path` through a `.partial` file renamed at the end (so a
+/// failed or interrupted report never leaves a file that looks whole), or to standard output.
+async fn write_report(
+    pool: &sqlx::PgPool,
+    params: &ReportParams,
+    format: Format,
+    labels: report::Labels,
+    path: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    struct Out(Box<dyn std::io::Write>);
+    impl report::Sink for Out {
+        async fn put(&mut self, bytes: Vec<u8>) -> Result<(), report::ReportError> {
+            Ok(self.0.write_all(&bytes)?)
+        }
+    }
+    let failed = |source: std::io::Error| CliError::Write {
+        path: path.map_or_else(|| "standard output".into(), |p| p.to_owned()),
+        source,
+    };
+    if path.is_none() && format == Format::Xlsx && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(
+            "an XLSX report is binary: give --out FILE.xlsx, or redirect standard output".into(),
+        ));
+    }
+    let partial = path.map(|p| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(".partial");
+        PathBuf::from(name)
+    });
+    let writer: Box<dyn std::io::Write> = match &partial {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(failed)?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut out = Out(writer);
+    let mut conn = pool.acquire().await.map_err(StoreError::from)?;
+    let written = report::write(&mut conn, params, format, labels, None, &mut out).await;
+    let flushed = written.and_then(|()| Ok(out.0.flush()?));
+    drop(out);
+    match (flushed, &partial, path) {
+        (Ok(()), Some(partial), Some(path)) => {
+            std::fs::rename(partial, path).map_err(failed)?;
+            eprintln!("wrote {}", path.display());
+            Ok(())
+        }
+        (Ok(()), _, _) => Ok(()),
+        (Err(e), partial, _) => {
+            if let Some(p) = partial {
+                let _ = std::fs::remove_file(p);
+            }
+            Err(CliError::Report(e))
+        }
+    }
+}
+
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created./// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created.
 struct Interrupt {
     signals: Vec<tokio::signal::unix::Signal>,
 }

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod extract;
 pub mod ingest;
 pub mod link;
+pub mod report;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -9,6 +9,7 @@ pub mod decisions;
 pub mod documents;
 pub mod followups;
 pub mod links;
+pub mod report;
 pub mod search;
 pub mod search_index;
 pub mod threads;

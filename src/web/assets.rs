@@ -27,6 +27,17 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../static/review.js"),
     },
+    // The progress report's own stylesheet (print-ready), also inlined in report files.
+    Asset {
+        name: "report.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../static/report.css"),
+    },
+    Asset {
+        name: "report.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../static/report.js"),
+    },
     Asset {
         name: "upload.js",
         content_type: "text/javascript; charset=utf-8",

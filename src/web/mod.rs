@@ -12,6 +12,7 @@ mod health;
 mod highlight;
 pub mod i18n;
 pub mod markdown;
+mod reports;
 mod review;
 mod search;
 pub mod svg;
@@ -115,6 +116,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/threads/{id}", read().to(threads::show))
         .route("/timeline", read().to(timeline::index))
         .route("/search", read().to(search::index))
+        .route("/reports/progress", read().to(reports::progress))
+        .route("/reports/progress.{ext}", read().to(reports::progress_as))
         .route("/lang/{code}", read().to(i18n::switch))
         .route("/documents", read().to(documents::index))
         .route("/documents/{id}", read().to(documents::show))

@@ -11,4 +11,5 @@ mod helpers;
 mod ingest;
 mod link;
 mod pages;
+mod reports;
 mod search_index;
