@@ -24,8 +24,8 @@ use crate::store::{StoreError, browse};
 
 pub const CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
-/// Entries of the overdue and mentions feeds.
-pub const FEED_ENTRIES: i64 = 50;
+/// Entries of the overdue and mentions feeds (a document may hold dozens of mentions).
+pub const FEED_ENTRIES: i64 = 100;
 
 /// Entries of a thread's feed (its newest mentions and follow-up versions together).
 pub const THREAD_FEED_ENTRIES: usize = 100;
