@@ -370,7 +370,7 @@ fn followup_entry(ui: &Ui, thread: i64, v: &FollowupVersion) -> Entry {
     }
     let mut content = String::new();
     let _ = writeln!(content, "{}: {status}", ui.t("followup.status"));
-    let _ = writeln!(content, "{}: {}", ui.t("followup.recorded_by"), v.edited_by);
+    let _ = writeln!(content, "{}: {}", ui.t("feeds.analyst"), v.edited_by);
     if let Some(d) = c.next_follow_up {
         let _ = writeln!(content, "{}: {d}", ui.t("followup.next"));
     }
@@ -544,6 +544,17 @@ pub async fn thread(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every label the feeds look up is in the table (a missing one shows as "?").
+    #[test]
+    fn every_label_the_feeds_use_exists() {
+        let source = include_str!("feeds.rs");
+        for (i, m) in source.match_indices("ui.t(\"") {
+            let rest = &source[i + m.len()..];
+            let key = &rest[..rest.find('"').unwrap()];
+            assert_ne!(super::super::i18n::Lang::En.t(key), "?", "{key}");
+        }
+    }
 
     #[test]
     fn text_and_attributes_are_escaped_and_characters_xml_forbids_left_out() {

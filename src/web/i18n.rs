@@ -893,6 +893,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "New mentions of commitments",
         "承诺的新提及",
     ),
+    ("feeds.analyst", "Analyst", "分析员"),
     (
         "feeds.overdue.subtitle",
         "Commitments whose deadline has passed without a document reporting them fulfilled, the most recently overdue first.",

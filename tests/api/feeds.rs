@@ -228,7 +228,7 @@ async fn a_thread_feed_lists_its_mentions_and_follow_ups_escaped() {
     assert_eq!(f.title().as_str(), "Follow-up: In progress");
     assert_eq!(f.authors()[0].name(), "ana");
     let text = content(f);
-    assert!(text.contains("Status: In progress"), "{text}");
+    assert!(text.contains("Status: In progress\nAnalyst: ana"), "{text}");
     assert!(text.contains(note), "the note round-trips: {text}");
     assert!(
         text.contains("海关统计 2012 (2013-01-10) <https://example.org/customs?year=2012&lang=zh>"),
