@@ -154,3 +154,16 @@ pub async fn newest_mentions_of(
     .map(MentionRow::into_mention)
     .collect()
 }
+
+/// When a thread was last written (by linking, relinking or a correction); `None` for no such
+/// thread.
+pub async fn thread_changed_at(
+    conn: &mut PgConnection,
+    thread: i64,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    Ok(
+        sqlx::query_scalar!("SELECT updated_at FROM threads WHERE id = $1", thread)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}

@@ -38,8 +38,9 @@ pub struct Feed {
     pub subtitle: String,
     /// The page it stands for.
     pub alternate: String,
-    /// Used when the feed has no entries.
-    pub updated_when_empty: DateTime<Utc>,
+    /// The feed changed at this time even if no entry says so (its days overdue, a mention
+    /// taken away): its `updated` and `Last-Modified` are never earlier.
+    pub changed: DateTime<Utc>,
     pub entries: Vec<Entry>,
 }
 
@@ -193,13 +194,12 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Feed {
-    /// The feed's `updated`: its newest entry's.
+    /// The feed's `updated`: its newest entry's, or when it changed otherwise if later.
     pub fn updated(&self) -> DateTime<Utc> {
         self.entries
             .iter()
             .map(|e| e.updated)
-            .max()
-            .unwrap_or(self.updated_when_empty)
+            .fold(self.changed, DateTime::max)
     }
 
     /// The feed as Atom XML.
@@ -461,7 +461,7 @@ pub async fn overdue(
         subtitle: ui.t("feeds.overdue.subtitle").into(),
         alternate: "/threads?status=overdue&sort=deadline".into(),
         // The days overdue change every day.
-        updated_when_empty: day_start(today),
+        changed: day_start(today),
         entries,
     };
     Ok(respond(&req, &feed, &ui))
@@ -481,7 +481,7 @@ pub async fn mentions(
         title: format!("{} · Pledgeline", ui.t("feeds.mentions")),
         subtitle: ui.t("feeds.mentions.subtitle").into(),
         alternate: "/threads".into(),
-        updated_when_empty: DateTime::UNIX_EPOCH,
+        changed: DateTime::UNIX_EPOCH,
         entries: mentions
             .iter()
             .map(|m| mention_entry(&ui, m, true))
@@ -516,6 +516,9 @@ pub async fn thread(
     if retired && versions.is_empty() {
         return Err(WebError::NotFound);
     }
+    let changed = store::thread_changed_at(&mut conn, thread.id)
+        .await?
+        .unwrap_or(DateTime::UNIX_EPOCH);
     let mentions = if retired {
         Vec::new()
     } else {
@@ -535,7 +538,9 @@ pub async fn thread(
         title: format!("{} · Pledgeline", thread.title),
         subtitle: ui.t("feeds.thread.subtitle").into(),
         alternate: format!("/threads/{}", thread.id),
-        updated_when_empty: DateTime::UNIX_EPOCH,
+        // Relinking rewrites the thread when its mentions change (one may be taken away, or
+        // a mention of a document stored long ago added).
+        changed,
         entries,
     };
     Ok(respond(&req, &feed, &ui))
