@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod commitments;
 pub mod decisions;
 pub mod documents;
+pub mod feeds;
 pub mod followups;
 pub mod links;
 pub mod report;

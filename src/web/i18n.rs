@@ -965,6 +965,48 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     ("audit.before", "Before", "之前"),
     ("audit.after", "After", "之后"),
     ("audit.none", "No entries match.", "没有匹配的记录。"),
+    // Atom feeds (alerts).
+    (
+        "feeds.follow",
+        "Follow in a feed reader",
+        "用订阅阅读器关注",
+    ),
+    (
+        "feeds.overdue_feed",
+        "Overdue commitments (Atom feed)",
+        "逾期承诺（Atom 订阅）",
+    ),
+    (
+        "feeds.mentions_feed",
+        "New mentions (Atom feed)",
+        "新的提及（Atom 订阅）",
+    ),
+    (
+        "feeds.thread_feed",
+        "This commitment (Atom feed)",
+        "本承诺（Atom 订阅）",
+    ),
+    (
+        "feeds.mentions",
+        "New mentions of commitments",
+        "承诺的新提及",
+    ),
+    ("feeds.analyst", "Analyst", "分析员"),
+    (
+        "feeds.overdue.subtitle",
+        "Commitments whose deadline has passed without a document reporting them fulfilled, the most recently overdue first.",
+        "期限已过而尚无文件报告履行的承诺，最近逾期的在前。",
+    ),
+    (
+        "feeds.mentions.subtitle",
+        "Commitments mentioned again in the documents stored last.",
+        "最近收录的文件中再次提及的承诺。",
+    ),
+    (
+        "feeds.thread.subtitle",
+        "Every mention of this commitment and every follow-up by analysts, newest first.",
+        "该承诺的历次提及及分析员的跟进记录，最新的在前。",
+    ),
 ];
 
 #[cfg(test)]

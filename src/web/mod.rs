@@ -7,6 +7,7 @@ pub mod cache;
 pub mod dashboard;
 mod documents;
 pub mod error;
+pub mod feeds;
 mod followups;
 mod health;
 mod highlight;
@@ -114,6 +115,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(dashboard::index))
         .route("/threads", read().to(threads::index))
         .route("/threads/{id}", read().to(threads::show))
+        .route("/threads/{id}/feed.atom", read().to(feeds::thread))
+        .route("/feeds/overdue.atom", read().to(feeds::overdue))
+        .route("/feeds/mentions.atom", read().to(feeds::mentions))
         .route("/timeline", read().to(timeline::index))
         .route("/search", read().to(search::index))
         .route("/reports/progress", read().to(reports::progress))

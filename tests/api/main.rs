@@ -6,6 +6,7 @@ mod cli;
 mod cluster;
 mod documents;
 mod extract;
+mod feeds;
 mod health;
 mod helpers;
 mod ingest;
