@@ -12,6 +12,7 @@ pub mod links;
 pub mod search;
 pub mod search_index;
 pub mod threads;
+pub mod tokens;
 pub mod users;
 
 pub use commitments::CommitmentId;
