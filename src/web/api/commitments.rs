@@ -42,7 +42,7 @@ pub struct CommitmentDetail {
     pub thread: Option<ThreadRef>,
 }
 
-/// `GET /api/v1/commitments/{id}`.
+/// One unit with its document and its thread.
 #[utoipa::path(
     get,
     path = "/api/v1/commitments/{id}",

@@ -40,7 +40,7 @@ list_envelope!(
     DocumentList of DocumentItem
 );
 
-/// `GET /api/v1/documents`.
+/// Documents, newest publication first, a page at a time.
 #[utoipa::path(
     get,
     path = "/api/v1/documents",
@@ -165,7 +165,7 @@ pub struct DocumentDetail {
     pub page_href: String,
 }
 
-/// `GET /api/v1/documents/{id}`.
+/// One document: its metadata, body and units, each with its thread.
 #[utoipa::path(
     get,
     path = "/api/v1/documents/{id}",

@@ -150,7 +150,7 @@ pub fn summaries(versions: Vec<FollowupVersion>) -> Vec<FollowupSummary> {
         .collect()
 }
 
-/// `GET /api/v1/threads/{id}/followups`.
+/// A thread's follow-ups, each with every version.
 #[utoipa::path(
     get,
     path = "/api/v1/threads/{id}/followups",
@@ -178,7 +178,7 @@ pub async fn of_thread(
     }))
 }
 
-/// `GET /api/v1/followups/{id}`.
+/// One follow-up with every version.
 #[utoipa::path(
     get,
     path = "/api/v1/followups/{id}",
@@ -219,8 +219,10 @@ pub struct NewFollowup {
     pub next_follow_up: Option<NaiveDate>,
 }
 
-/// `POST /api/v1/threads/{id}/followups`: records a follow-up (an analyst's account: an API
-/// token, or a session with its CSRF token in `X-CSRF-Token`).
+/// Records a follow-up on a thread.
+///
+/// Needs an analyst's account: an API token (`Authorization: Bearer …`), or a session cookie
+/// with its CSRF token in an `X-CSRF-Token` header. Checked as the form is; audited.
 #[utoipa::path(
     post,
     path = "/api/v1/threads/{id}/followups",

@@ -190,7 +190,7 @@ pub fn openapi_json() -> &'static str {
     })
 }
 
-/// `GET /api/v1/openapi.json`: this API's OpenAPI document.
+/// This OpenAPI document.
 #[utoipa::path(
     get,
     path = "/api/v1/openapi.json",

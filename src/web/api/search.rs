@@ -67,7 +67,7 @@ pub struct SearchResult {
     pub next: Option<String>,
 }
 
-/// `GET /api/v1/search`.
+/// Units and documents matching words, best first among the newest 1,000 matches.
 #[utoipa::path(
     get,
     path = "/api/v1/search",

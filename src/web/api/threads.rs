@@ -77,7 +77,7 @@ list_envelope!(
     ThreadList of ThreadItem
 );
 
-/// `GET /api/v1/threads`.
+/// Threads, with the threads page's filters and orders, a page at a time.
 #[utoipa::path(
     get,
     path = "/api/v1/threads",
@@ -233,7 +233,7 @@ pub struct ShowQuery {
 /// Mentions a page of a thread holds unless `per_page` says otherwise.
 const MENTIONS_PER_PAGE: i64 = 100;
 
-/// `GET /api/v1/threads/{id}`.
+/// One thread: its facts and status, a page of its mentions, its follow-ups and criteria.
 #[utoipa::path(
     get,
     path = "/api/v1/threads/{id}",
