@@ -340,6 +340,15 @@ pub async fn gate(
             let again = page(response.request(), e);
             response.into_response(again)
         }
+        // Another error (actix's own) under /api/: JSON as well, in its status's words.
+        Some(_) if api => {
+            let status = response.status();
+            let again = super::error::json_error(
+                status,
+                status.canonical_reason().unwrap_or("The request failed."),
+            );
+            response.into_response(again)
+        }
         _ => response,
     };
     // A signed-in page holds the session's CSRF token and the account's name: never stored.

@@ -247,10 +247,14 @@ pub async fn create(
 ) -> Result<HttpResponse, WebError> {
     let thread = id.into_inner();
     let posted = body.into_inner();
+    let mut tx = state.pool.begin().await.map_err(StoreError::from)?;
+    store::browse::thread(&mut tx, thread)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let invalid = |message: String| Ok(json_error(StatusCode::UNPROCESSABLE_ENTITY, &message));
     let Ok(status) = posted.status.trim().parse::<FollowupStatus>() else {
         return invalid(format!(
-            "“{}” is not a follow-up status; {}",
+            "“{}” is not a follow-up status: use one of {}.",
             posted.status,
             STATUS_PATTERN
                 .trim_matches(['^', '$', '(', ')'])
@@ -272,10 +276,6 @@ pub async fn create(
         Ok(c) => c,
         Err(e) => return invalid(format!("{}.", capitalised(&e.to_string()))),
     };
-    let mut tx = state.pool.begin().await.map_err(StoreError::from)?;
-    store::browse::thread(&mut tx, thread)
-        .await?
-        .ok_or(WebError::NotFound)?;
     let followup = store::followups::create(&mut tx, thread, user.user_id, &content).await?;
     store::audit::record(
         &mut tx,
