@@ -196,6 +196,11 @@ enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Create an API token for the account and print it (once: only its hash is kept). It
+    /// writes through the JSON API (`Authorization: Bearer TOKEN`) with the account's role.
+    Token { name: String },
+    /// Revoke every API token of the account.
+    RevokeTokens { name: String },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -801,6 +806,15 @@ async fn user_command(pool: &sqlx::PgPool, action: UserAction) -> Result<ExitCod
             let password = read_password(password_stdin)?;
             manage::set_password(pool, &actor, &name, password).await?;
             println!("{name} has a new password; its sessions have ended");
+        }
+        UserAction::Token { name } => {
+            let token = manage::new_api_token(pool, &actor, &name).await?;
+            println!("{token}");
+            eprintln!("API token for {name}: shown this once, keep it secret");
+        }
+        UserAction::RevokeTokens { name } => {
+            let n = manage::revoke_api_tokens(pool, &actor, &name).await?;
+            println!("{n} API token(s) of {name} revoked");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -168,6 +168,58 @@ pub async fn set_disabled(
     Ok(after)
 }
 
+/// A new API token for an account, returned to be shown once (only its SHA-256 is stored).
+/// The token acts with the account's role, until revoked or the account is disabled.
+pub async fn new_api_token(
+    pool: &PgPool,
+    actor: &Actor,
+    name: &str,
+) -> Result<String, ManageError> {
+    let token = accounts::new_token()?;
+    let mut tx = pool.begin().await?;
+    let (user, _) = store::users::by_name(&mut tx, name)
+        .await?
+        .ok_or_else(|| ManageError::NoSuchUser(name.to_owned()))?;
+    let id = store::tokens::create(&mut tx, &accounts::token_hash(&token), user.id).await?;
+    store::audit::record(
+        &mut tx,
+        actor,
+        "token.create",
+        "user",
+        Some(&user.name),
+        None,
+        Some(&json!({"token": id, "role": user.role})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Revokes every API token of an account; returns how many were live.
+pub async fn revoke_api_tokens(
+    pool: &PgPool,
+    actor: &Actor,
+    name: &str,
+) -> Result<u64, ManageError> {
+    let mut tx = pool.begin().await?;
+    let (user, _) = store::users::by_name(&mut tx, name)
+        .await?
+        .ok_or_else(|| ManageError::NoSuchUser(name.to_owned()))?;
+    let revoked = store::tokens::revoke_all_of(&mut tx, user.id).await?;
+    store::audit::record(
+        &mut tx,
+        actor,
+        "token.revoke",
+        "user",
+        Some(&user.name),
+        None,
+        Some(&json!({"revoked": revoked})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revoked)
+}
+
 /// The demo's analyst account: created, or given a new password, and the password returned
 /// (to be printed once; it is stored only as its hash).
 pub async fn demo_analyst(pool: &PgPool, name: &str) -> Result<String, ManageError> {

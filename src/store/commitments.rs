@@ -323,6 +323,68 @@ pub async fn for_document(
         .collect()
 }
 
+/// A current unit with its document and its thread, as the API shows one.
+#[derive(Debug, Clone)]
+pub struct UnitInContext {
+    pub unit: StoredCommitment,
+    pub document_title: String,
+    /// Signing date, else publication date.
+    pub document_date: Option<NaiveDate>,
+    /// Its thread, position and relation there, when it is a mention.
+    pub thread: Option<(i64, i32, String)>,
+}
+
+/// A current (not retired) unit by id, with its document and thread.
+pub async fn in_context(
+    conn: &mut PgConnection,
+    id: CommitmentId,
+) -> Result<Option<UnitInContext>, StoreError> {
+    let Some(r) = sqlx::query!(
+        r#"
+        SELECT c.id, c.document_id, c.span_start, c.span_end, c.ordinal, c.text, c.kind,
+               c.modality, c.confidence, c.actors, c.topic, c.deadline, c.keywords,
+               c.attributes AS "attributes: Json<Attributes>",
+               d.title, coalesce(d.signed_on, d.published_on) AS date,
+               m.thread_id AS "thread_id?", m.position AS "position?", m.relation AS "relation?"
+        FROM commitments c
+        JOIN documents d ON d.id = c.document_id
+        LEFT JOIN thread_mentions m ON m.commitment_id = c.id
+        WHERE c.id = $1 AND c.retired_at IS NULL
+        "#,
+        id.0
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let thread = match (r.thread_id, r.position, r.relation) {
+        (Some(t), Some(p), Some(rel)) => Some((t, p, rel)),
+        _ => None,
+    };
+    Ok(Some(UnitInContext {
+        unit: StoredCommitment {
+            id: CommitmentId(r.id),
+            document_id: DocumentId(r.document_id),
+            span_start: r.span_start,
+            span_end: r.span_end,
+            ordinal: r.ordinal,
+            text: r.text,
+            kind: r.kind.parse()?,
+            modality: r.modality.parse()?,
+            confidence: r.confidence,
+            actors: r.actors,
+            topic: r.topic,
+            deadline: r.deadline,
+            keywords: r.keywords,
+            attributes: r.attributes.0,
+        },
+        document_title: r.title,
+        document_date: r.date,
+        thread,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

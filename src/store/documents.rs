@@ -242,6 +242,17 @@ pub async fn count(conn: &mut PgConnection) -> Result<i64, StoreError> {
     Ok(n)
 }
 
+/// How many documents there are, counted up to `cap` (a list says "more than" beyond it).
+pub async fn count_up_to(conn: &mut PgConnection, cap: i64) -> Result<i64, StoreError> {
+    let n = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM (SELECT 1 FROM documents LIMIT $1) d"#,
+        cap
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n)
+}
+
 /// Every stored document's id, in id order.
 pub async fn ids(conn: &mut PgConnection) -> Result<Vec<DocumentId>, StoreError> {
     let ids = sqlx::query_scalar!("SELECT id FROM documents ORDER BY id")

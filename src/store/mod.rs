@@ -14,6 +14,7 @@ pub mod report;
 pub mod search;
 pub mod search_index;
 pub mod threads;
+pub mod tokens;
 pub mod users;
 
 pub use commitments::CommitmentId;

@@ -8,6 +8,10 @@
 //! - Every request that is not GET or HEAD must carry the session's CSRF token (a form field
 //!   `csrf`, a `csrf` query parameter for multipart forms, or an `X-CSRF-Token` header). The
 //!   login form, before any session, carries a token that must match its own cookie.
+//! - Under `/api/` a request may instead carry an API token (`Authorization: Bearer …`,
+//!   stored as its SHA-256 like sessions): it acts with its account's role and needs no CSRF
+//!   token, as browsers never send it by themselves. There, refusals and errors are JSON
+//!   (401, not a redirect to the login page, when an account is needed).
 
 use std::time::Duration;
 
@@ -120,6 +124,8 @@ pub struct SignedIn {
     pub name: String,
     pub role: Role,
     pub csrf: String,
+    /// Signed in with an API token (no session, no CSRF token).
+    pub via_token: bool,
     token_hash: Vec<u8>,
 }
 
@@ -199,7 +205,12 @@ pub fn needs(method: &Method, path: &str) -> Need {
     let reading = method == Method::GET || method == Method::HEAD;
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if reading {
-        if path == "/login" || path == "/healthz" || under("/static") || under("/lang") {
+        if path == "/login"
+            || path == "/healthz"
+            || path == OPENAPI_PATH
+            || under("/static")
+            || under("/lang")
+        {
             Need::Nothing
         } else if under("/admin") {
             Need::Role(Role::Admin)
@@ -218,6 +229,14 @@ pub fn needs(method: &Method, path: &str) -> Need {
     } else {
         Need::Role(Role::Analyst)
     }
+}
+
+/// The JSON API's OpenAPI document: anyone may read how the API works.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+/// Paths of the JSON API: API tokens count there, and refusals and errors are JSON.
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
 /// Pages that exist only to write from: the review queue and the follow-up forms.
@@ -244,21 +263,46 @@ pub async fn gate(
             .map_into_left_body());
     };
     let config = state.auth;
-    let user = match req.cookie(SESSION_COOKIE) {
-        Some(c) => find_session(&state, c.value()).await?,
-        None => None,
+    // The path as the router reads it (percent-decoded: `/%61dmin` is `/admin`).
+    let path = req.match_info().as_str().to_owned();
+    let api = is_api(&path);
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("").to_owned());
+    let user = match authorization {
+        // An API token counts under `/api/` only; a bad one is refused, never ignored.
+        Some(value) if api => match find_token(&state, &value).await? {
+            Some(u) => Some(u),
+            None => {
+                let response = super::error::json_error(
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "The API token is not valid (unknown or revoked, or its account is disabled); send it as Authorization: Bearer TOKEN.",
+                );
+                return Ok(req.into_response(response).map_into_right_body());
+            }
+        },
+        _ => match req.cookie(SESSION_COOKIE) {
+            Some(c) => find_session(&state, c.value()).await?,
+            None => None,
+        },
     };
     if let Some(u) = &user {
         req.extensions_mut().insert(u.clone());
     }
-    let page = |req: &HttpRequest, e: &WebError| e.page(Ui::new(req, state.extractor.lexicon()));
-    // The path as the router reads it (percent-decoded: `/%61dmin` is `/admin`).
-    let path = req.match_info().as_str().to_owned();
+    let page = |req: &HttpRequest, e: &WebError| {
+        if api {
+            e.json()
+        } else {
+            e.page(Ui::new(req, state.extractor.lexicon()))
+        }
+    };
     let need = needs(req.method(), &path);
     let refusal = match (need, &user) {
         (Need::Nothing, _) => None,
         (Need::Read, None) if config.read_without_login => None,
         (Need::Read, Some(_)) => None,
+        (Need::Read, None) | (Need::Role(_), None) if api => Some(WebError::LoginRequired.json()),
         (Need::Read, None) | (Need::Role(_), None) => Some(login_redirect(&req)),
         (Need::Role(role), Some(u)) if !u.may(role) => Some(page(
             req.request(),
@@ -270,7 +314,10 @@ pub async fn gate(
         return Ok(req.into_response(response).map_into_right_body());
     }
     let writing = !(req.method() == Method::GET || req.method() == Method::HEAD);
-    if writing && let (Need::Role(_), Some(u)) = (need, &user) {
+    if writing
+        && let (Need::Role(_), Some(u)) = (need, &user)
+        && !u.via_token
+    {
         let token = csrf_token_of(&mut req).await;
         if !token.is_some_and(|t| accounts::same_token(&t, &u.csrf)) {
             let response = page(
@@ -289,8 +336,17 @@ pub async fn gate(
         .error()
         .and_then(|e| e.as_error::<WebError>())
     {
-        Some(e) if !matches!(e, WebError::LoginRequired) => {
+        Some(e) if api || !matches!(e, WebError::LoginRequired) => {
             let again = page(response.request(), e);
+            response.into_response(again)
+        }
+        // Another error (actix's own) under /api/: JSON as well, in its status's words.
+        Some(_) if api => {
+            let status = response.status();
+            let again = super::error::json_error(
+                status,
+                status.canonical_reason().unwrap_or("The request failed."),
+            );
             response.into_response(again)
         }
         _ => response,
@@ -377,6 +433,42 @@ async fn find_session(state: &AppState, token: &str) -> Result<Option<SignedIn>,
         name: row.name,
         role: row.role,
         csrf: row.csrf_token,
+        via_token: false,
+        token_hash: hash,
+    }))
+}
+
+/// The account of an `Authorization` header's API token (`Bearer TOKEN`), if it is live.
+async fn find_token(state: &AppState, value: &str) -> Result<Option<SignedIn>, actix_web::Error> {
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => return Ok(None),
+    };
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let hash = accounts::token_hash(token);
+    let mut conn = state.pool.acquire().await.map_err(store_error)?;
+    let Some(row) = store::tokens::by_hash(&mut conn, &hash)
+        .await
+        .map_err(store_error)?
+    else {
+        return Ok(None);
+    };
+    let stale = row.last_used_at.is_none_or(|t| {
+        chrono::Utc::now() - t > chrono::Duration::from_std(TOUCH_EVERY).unwrap_or_default()
+    });
+    if stale {
+        store::tokens::touch(&mut conn, row.id)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(Some(SignedIn {
+        user_id: row.user_id,
+        name: row.name,
+        role: row.role,
+        csrf: String::new(),
+        via_token: true,
         token_hash: hash,
     }))
 }
@@ -682,6 +774,13 @@ mod tests {
         assert_eq!(needs(&post, "/static/app.css"), Need::Role(Role::Analyst));
         assert_eq!(needs(&post, "/login"), Need::Nothing);
         assert_eq!(needs(&post, "/logout"), Need::Role(Role::Viewer));
+        assert_eq!(
+            needs(&post, "/api/v1/threads/1/followups"),
+            Need::Role(Role::Analyst)
+        );
+        assert_eq!(needs(&Method::GET, "/api/v1/threads"), Need::Read);
+        assert_eq!(needs(&Method::GET, OPENAPI_PATH), Need::Nothing);
+        assert!(is_api("/api/v1/threads") && !is_api("/apis"));
     }
 
     #[test]

@@ -69,6 +69,27 @@ impl ResponseError for WebError {
 }
 
 impl WebError {
+    /// The error as the JSON API answers it: `{"error": {"status": …, "message": …}}`, with
+    /// 401 (not a redirect to the login page) when an account is needed. Internals are
+    /// logged, never sent.
+    pub fn json(&self) -> HttpResponse {
+        let (status, message) = match self {
+            WebError::LoginRequired => (
+                StatusCode::UNAUTHORIZED,
+                "This needs an account: send an API token (Authorization: Bearer …) or log in.",
+            ),
+            WebError::NotFound => (StatusCode::NOT_FOUND, "Nothing is at this address."),
+            WebError::BadRequest(reason)
+            | WebError::Forbidden(reason)
+            | WebError::Conflict(reason) => (self.status_code(), reason.as_str()),
+            WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on the server; it has been logged.",
+            ),
+        };
+        json_error(status, message)
+    }
+
     /// The error page in `ui`'s language, with its account in the header.
     pub fn page(&self, ui: Ui) -> HttpResponse {
         let status = self.status_code();
@@ -98,4 +119,18 @@ impl WebError {
             .content_type(ContentType::html())
             .body(body)
     }
+}
+
+/// A JSON error body: `{"error": {"status": 404, "message": "…"}}`.
+pub fn json_error(status: StatusCode, message: &str) -> HttpResponse {
+    let mut response = HttpResponse::build(status).json(serde_json::json!({
+        "error": {"status": status.as_u16(), "message": message}
+    }));
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            actix_web::http::header::WWW_AUTHENTICATE,
+            actix_web::http::header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
 }

@@ -1,6 +1,7 @@
 //! The web app: routes, handlers and their templates (`templates/` mirrors this module).
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod cache;
@@ -77,6 +78,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 }),
         )
         .app_data(web::PayloadConfig::default().limit(FORM_LIMIT))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(FORM_LIMIT)
+                .error_handler(|err, _| {
+                    WebError::BadRequest(format!("The JSON body could not be read: {err}.")).into()
+                }),
+        )
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             tracing::debug!("bad query string: {err}");
             WebError::BadRequest(
@@ -126,7 +134,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/documents", read().to(documents::index))
         .route("/documents/{id}", read().to(documents::show))
         .route("/healthz", read().to(health::healthz))
-        .route("/static/{file}", read().to(assets::serve));
+        .route("/static/{file}", read().to(assets::serve))
+        // The JSON API (`api`): every route is in its OpenAPI document.
+        .route("/api/v1/openapi.json", read().to(api::openapi))
+        .route("/api/v1/documents", read().to(api::documents::list))
+        .route("/api/v1/documents/{id}", read().to(api::documents::show))
+        .route("/api/v1/threads", read().to(api::threads::list))
+        .route("/api/v1/threads/{id}", read().to(api::threads::show))
+        .route(
+            "/api/v1/threads/{id}/followups",
+            read().to(api::followups::of_thread),
+        )
+        .route(
+            "/api/v1/threads/{id}/followups",
+            web::post().to(api::followups::create),
+        )
+        .route("/api/v1/followups/{id}", read().to(api::followups::show))
+        .route(
+            "/api/v1/commitments/{id}",
+            read().to(api::commitments::show),
+        )
+        .route("/api/v1/search", read().to(api::search::search));
 }
 
 /// `?page=N` of a paged list: 1 when absent or blank, a 400 page when not a number from 1 to

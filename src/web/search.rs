@@ -5,12 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::i18n::{Ui, url_encode};
 use super::threads::{Piece, highlight};
 use super::{AppState, WebError, render};
+use crate::extract::QueryTerm;
 use crate::store::StoreError;
 use crate::store::browse::tsquery;
+use crate::store::catalog::Catalog;
 use crate::store::search::{self, DocumentHit, NEWEST};
 
 pub const PAGE_SIZE: i64 = 20;
@@ -55,6 +58,85 @@ struct SearchPage {
     next: Option<String>,
 }
 
+/// A search before it is paged: the newest matches (at most [`NEWEST`]), best first, then
+/// newest; the documents they are in and those whose titles match (at most [`DOCUMENTS`]);
+/// and the catalog that names documents and threads.
+pub(crate) struct Found {
+    pub matches: Vec<search::Match>,
+    /// More matched than the newest [`NEWEST`] ranked.
+    pub more_than: bool,
+    pub documents: Vec<DocumentHit>,
+    pub catalog: std::sync::Arc<Catalog>,
+}
+
+/// Runs a search for `terms` (`tsq`: their `tsquery`), for the page and the JSON API.
+pub(crate) async fn find(
+    state: &AppState,
+    conn: &mut PgConnection,
+    terms: &[QueryTerm],
+    tsq: &str,
+) -> Result<Found, WebError> {
+    // The newest matches, read once: counted, ranked and grouped by document here.
+    // From the index in memory; from the database while the index is first read. The store's
+    // generation is read once, for the index and the catalog.
+    let generation = crate::store::browse::generation(&mut *conn).await?;
+    let found = state
+        .search_index
+        .search(
+            &state.pool,
+            &mut *conn,
+            generation,
+            terms,
+            NEWEST as usize + 1,
+            DOCUMENTS as usize,
+        )
+        .await?;
+    let (mut matches, titles) = match found {
+        Some(found) => (found.units, found.titles),
+        None => (
+            search::newest_matches(&mut *conn, tsq, NEWEST + 1).await?,
+            search::title_matches(&mut *conn, tsq, DOCUMENTS).await?,
+        ),
+    };
+    let more_than = matches.len() as i64 > NEWEST;
+    matches.truncate(NEWEST as usize);
+    // (title matches, matching units) by document.
+    let mut counts: std::collections::HashMap<i64, (bool, i64)> = Default::default();
+    for m in &matches {
+        counts.entry(m.document_id).or_default().1 += 1;
+    }
+    for id in titles {
+        counts.entry(id).or_default().0 = true;
+    }
+    let mut by_document: Vec<(i64, bool, i64)> =
+        counts.into_iter().map(|(d, (t, n))| (d, t, n)).collect();
+    // Titles first, then by matching units, then newest.
+    by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
+    by_document.truncate(DOCUMENTS as usize);
+    let catalog = state.catalogs.get_at(&mut *conn, generation).await?;
+    let documents = by_document
+        .iter()
+        .filter_map(|&(id, title_match, units)| {
+            let (title, date) = catalog.document(id)?;
+            Some(DocumentHit {
+                id,
+                title: title.to_owned(),
+                date,
+                title_match,
+                units,
+            })
+        })
+        .collect();
+    // Best first, then newest.
+    matches.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(b.id.cmp(&a.id)));
+    Ok(Found {
+        matches,
+        more_than,
+        documents,
+        catalog,
+    })
+}
+
 pub async fn index(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -96,60 +178,11 @@ pub async fn index(
         return render(&page_view);
     };
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    // The newest matches, read once: counted, ranked and grouped by document here.
-    // From the index in memory; from the database while the index is first read. The store's
-    // generation is read once, for the index and the catalog.
-    let generation = crate::store::browse::generation(&mut conn).await?;
-    let found = state
-        .search_index
-        .search(
-            &state.pool,
-            &mut conn,
-            generation,
-            &terms,
-            NEWEST as usize + 1,
-            DOCUMENTS as usize,
-        )
-        .await?;
-    let (mut matches, titles) = match found {
-        Some(found) => (found.units, found.titles),
-        None => (
-            search::newest_matches(&mut conn, &tsq, NEWEST + 1).await?,
-            search::title_matches(&mut conn, &tsq, DOCUMENTS).await?,
-        ),
-    };
-    page_view.more_than = matches.len() as i64 > NEWEST;
-    matches.truncate(NEWEST as usize);
-    page_view.total = matches.len() as i64;
-    // (title matches, matching units) by document.
-    let mut counts: std::collections::HashMap<i64, (bool, i64)> = Default::default();
-    for m in &matches {
-        counts.entry(m.document_id).or_default().1 += 1;
-    }
-    for id in titles {
-        counts.entry(id).or_default().0 = true;
-    }
-    let mut by_document: Vec<(i64, bool, i64)> =
-        counts.into_iter().map(|(d, (t, n))| (d, t, n)).collect();
-    // Titles first, then by matching units, then newest.
-    by_document.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(b.0.cmp(&a.0)));
-    by_document.truncate(DOCUMENTS as usize);
-    let catalog = state.catalogs.get_at(&mut conn, generation).await?;
-    page_view.documents = by_document
-        .iter()
-        .filter_map(|&(id, title_match, units)| {
-            let (title, date) = catalog.document(id)?;
-            Some(DocumentHit {
-                id,
-                title: title.to_owned(),
-                date,
-                title_match,
-                units,
-            })
-        })
-        .collect();
-    // Best first, then newest.
-    matches.sort_by(|a, b| b.rank.total_cmp(&a.rank).then(b.id.cmp(&a.id)));
+    let found = find(&state, &mut conn, &terms, &tsq).await?;
+    page_view.more_than = found.more_than;
+    page_view.total = found.matches.len() as i64;
+    page_view.documents = found.documents;
+    let (matches, catalog) = (found.matches, found.catalog);
     let offset = (page as usize - 1) * PAGE_SIZE as usize;
     let ids: Vec<i64> = matches
         .iter()

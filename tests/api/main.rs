@@ -1,6 +1,7 @@
 //! One integration binary: the app against a real PostgreSQL.
 
 mod analysts;
+mod api_v1;
 mod browser;
 mod cli;
 mod cluster;
