@@ -66,7 +66,8 @@ struct RowPart<'a> {
     id: i64,
     status: &'a str,
     overdue: bool,
-    cells: Vec<String>,
+    /// (column, text)
+    cells: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -76,7 +77,8 @@ struct HistoryPart<'a> {
     link: bool,
     thread: &'a ThreadRef,
     columns: Vec<&'static str>,
-    rows: Vec<(bool, Vec<String>)>,
+    /// (a follow-up?, its cells as (column, text))
+    rows: Vec<(bool, Vec<(&'static str, String)>)>,
 }
 
 #[derive(Template)]
@@ -104,12 +106,17 @@ impl HtmlWriter {
     }
 }
 
-fn pick(all: &[&str], shown: &[&str], cells: Vec<super::Cell>) -> Vec<String> {
+/// The shown columns' cells as text, each with its column (the class that aligns it).
+fn pick(
+    all: &[&str],
+    shown: &[&'static str],
+    cells: Vec<super::Cell>,
+) -> Vec<(&'static str, String)> {
     shown
         .iter()
         .map(|c| {
             let i = all.iter().position(|x| x == c).unwrap_or(0);
-            cells[i].plain()
+            (*c, cells[i].plain())
         })
         .collect()
 }
