@@ -657,7 +657,7 @@ async fn write_report(
     }
 }
 
-/// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created./// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created.
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP, caught from the moment it is created.
 struct Interrupt {
     signals: Vec<tokio::signal::unix::Signal>,
 }

@@ -42,6 +42,23 @@ pub struct EvidenceItem {
     pub excerpt: String,
 }
 
+impl EvidenceItem {
+    /// The item in one line: "title (date) <url>", the parts it has.
+    pub fn cite(&self) -> String {
+        let mut s = self.title.trim().to_owned();
+        if let Some(d) = self.date {
+            s.push_str(&format!(" ({d})"));
+        }
+        if !self.url.is_empty() {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&format!("<{}>", self.url));
+        }
+        s
+    }
+}
+
 /// What an analyst writes in a follow-up, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowupContent {
@@ -165,6 +182,20 @@ pub fn check_criteria(text: &str) -> Result<String, FollowupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_is_cited_with_the_parts_it_has() {
+        let mut e = EvidenceItem {
+            url: "https://example.org/a".into(),
+            title: "统计公报".into(),
+            date: Some("2015-12-31".parse().unwrap()),
+            excerpt: String::new(),
+        };
+        assert_eq!(e.cite(), "统计公报 (2015-12-31) <https://example.org/a>");
+        e.url.clear();
+        e.date = None;
+        assert_eq!(e.cite(), "统计公报");
+    }
 
     fn item(url: &str, title: &str) -> EvidenceItem {
         EvidenceItem {

@@ -32,6 +32,9 @@ impl Table {
 
     fn record(&mut self, cells: &[Cell]) -> Result<(), ReportError> {
         self.out.write_record(cells.iter().map(field))?;
+        // Into the Vec at once (the writer keeps 8 KiB of its own otherwise), so that
+        // `pending` counts every byte and the last rows are never left behind.
+        self.out.flush()?;
         Ok(())
     }
 

@@ -6,28 +6,10 @@
 use askama::Template;
 
 use super::{Event, Labels, ReportError, ReportParams, Row, Summary, ThreadRef, Writer};
-use super::{HISTORY_COLUMNS, THREAD_COLUMNS, history_cells, thread_cells};
+use super::{HISTORY_COLUMNS, SHOWN_COLUMNS, SHOWN_HISTORY_COLUMNS, THREAD_COLUMNS};
+use super::{history_cells, shown, thread_cells};
 
 const CSS: &str = include_str!("../../static/report.css");
-
-/// The thread columns the printed table shows (the rest are in the CSV, JSON and XLSX).
-const SHOWN: [&str; 12] = [
-    "id",
-    "title",
-    "topic",
-    "first_stated",
-    "last_mentioned",
-    "mentions",
-    "target",
-    "deadline",
-    "status",
-    "score",
-    "evidence",
-    "days_overdue",
-];
-
-/// The history columns a thread's section shows.
-const HISTORY_SHOWN: [&str; 6] = ["date", "event", "what", "who", "text", "sources"];
 
 /// Links on the web page: the filter form, the other formats and each thread's page.
 #[derive(Debug, Clone)]
@@ -106,21 +88,6 @@ impl HtmlWriter {
     }
 }
 
-/// The shown columns' cells as text, each with its column (the class that aligns it).
-fn pick(
-    all: &[&str],
-    shown: &[&'static str],
-    cells: Vec<super::Cell>,
-) -> Vec<(&'static str, String)> {
-    shown
-        .iter()
-        .map(|c| {
-            let i = all.iter().position(|x| x == c).unwrap_or(0);
-            (*c, cells[i].plain())
-        })
-        .collect()
-}
-
 impl Writer for HtmlWriter {
     fn head(&mut self, p: &ReportParams, summary: Option<&Summary>) -> Result<(), ReportError> {
         Head {
@@ -130,7 +97,7 @@ impl Writer for HtmlWriter {
             scope: self.labels.scope_lines(p),
             summary,
             web: self.web.as_ref(),
-            columns: SHOWN.to_vec(),
+            columns: SHOWN_COLUMNS.to_vec(),
         }
         .render_into(&mut self.out)?;
         Ok(())
@@ -138,7 +105,11 @@ impl Writer for HtmlWriter {
 
     fn row(&mut self, row: &Row) -> Result<(), ReportError> {
         self.rows += 1;
-        let cells = pick(&THREAD_COLUMNS, &SHOWN, thread_cells(&self.labels, row));
+        let cells = shown(
+            &THREAD_COLUMNS,
+            &SHOWN_COLUMNS,
+            &thread_cells(&self.labels, row),
+        );
         RowPart {
             link: self.web.is_some(),
             id: row.facts.id,
@@ -166,7 +137,7 @@ impl Writer for HtmlWriter {
                 let cells = history_cells(&self.labels, thread, e);
                 (
                     matches!(e, Event::Followup(_)),
-                    pick(&HISTORY_COLUMNS, &HISTORY_SHOWN, cells),
+                    shown(&HISTORY_COLUMNS, &SHOWN_HISTORY_COLUMNS, &cells),
                 )
             })
             .collect();
@@ -174,7 +145,7 @@ impl Writer for HtmlWriter {
             ui: &self.labels,
             link: self.web.is_some(),
             thread,
-            columns: HISTORY_SHOWN.to_vec(),
+            columns: SHOWN_HISTORY_COLUMNS.to_vec(),
             rows,
         }
         .render_into(&mut self.out)?;

@@ -5,26 +5,8 @@
 use std::fmt::Write as _;
 
 use super::{Cell, Event, HISTORY_COLUMNS, Labels, ReportError, ReportParams, Row, Summary};
-use super::{THREAD_COLUMNS, ThreadRef, Writer, history_cells, thread_cells};
-
-/// The thread columns a Markdown table shows (the rest are in the CSV, JSON and XLSX).
-const SHOWN: [&str; 12] = [
-    "id",
-    "title",
-    "topic",
-    "first_stated",
-    "last_mentioned",
-    "mentions",
-    "target",
-    "deadline",
-    "status",
-    "score",
-    "evidence",
-    "days_overdue",
-];
-
-/// The history columns a thread's section shows (the thread is its heading).
-const HISTORY_SHOWN: [&str; 6] = ["date", "event", "what", "who", "text", "sources"];
+use super::{SHOWN_COLUMNS, SHOWN_HISTORY_COLUMNS, THREAD_COLUMNS, ThreadRef, Writer};
+use super::{history_cells, shown, thread_cells};
 
 /// Text safe inside a table cell: markup characters escaped, line breaks as spaces.
 pub(super) fn escape(text: &str) -> String {
@@ -52,13 +34,10 @@ fn table_head(out: &mut String, labels: &Labels, columns: &[&str]) {
     let _ = writeln!(out, "|{}", "---|".repeat(columns.len()));
 }
 
-fn table_row(out: &mut String, all: &[&str], shown: &[&str], cells: &[Cell]) {
-    let picked: Vec<String> = shown
-        .iter()
-        .map(|c| {
-            let i = all.iter().position(|x| x == c).unwrap_or(0);
-            escape(&cells[i].plain())
-        })
+fn table_row(out: &mut String, all: &[&str], columns: &[&'static str], cells: &[Cell]) {
+    let picked: Vec<String> = shown(all, columns, cells)
+        .into_iter()
+        .map(|(_, text)| escape(&text))
         .collect();
     let _ = writeln!(out, "| {} |", picked.join(" | "));
 }
@@ -134,14 +113,14 @@ impl Writer for MarkdownWriter {
             );
         }
         let _ = writeln!(o, "\n## {}\n", l.t("report.rows"));
-        table_head(o, &l, &SHOWN);
+        table_head(o, &l, &SHOWN_COLUMNS);
         Ok(())
     }
 
     fn row(&mut self, row: &Row) -> Result<(), ReportError> {
         self.rows += 1;
         let cells = thread_cells(&self.labels, row);
-        table_row(&mut self.out, &THREAD_COLUMNS, &SHOWN, &cells);
+        table_row(&mut self.out, &THREAD_COLUMNS, &SHOWN_COLUMNS, &cells);
         Ok(())
     }
 
@@ -155,10 +134,15 @@ impl Writer for MarkdownWriter {
 
     fn history(&mut self, thread: &ThreadRef, events: &[Event]) -> Result<(), ReportError> {
         let _ = writeln!(self.out, "\n### {} {}\n", thread.id, escape(&thread.title));
-        table_head(&mut self.out, &self.labels, &HISTORY_SHOWN);
+        table_head(&mut self.out, &self.labels, &SHOWN_HISTORY_COLUMNS);
         for e in events {
             let cells = history_cells(&self.labels, thread, e);
-            table_row(&mut self.out, &HISTORY_COLUMNS, &HISTORY_SHOWN, &cells);
+            table_row(
+                &mut self.out,
+                &HISTORY_COLUMNS,
+                &SHOWN_HISTORY_COLUMNS,
+                &cells,
+            );
         }
         Ok(())
     }

@@ -228,7 +228,7 @@ impl Row {
             return Some(LatestEvidence {
                 title: e.title.clone(),
                 date: e.date,
-                url: Some(e.url.clone()),
+                url: Some(e.url.clone()).filter(|u| !u.is_empty()),
                 kind: "followup".into(),
             });
         }
@@ -435,6 +435,37 @@ pub const HISTORY_COLUMNS: [&str; 10] = [
     "version",
 ];
 
+/// The thread columns the printed formats (HTML, Markdown) show; the CSV, JSON and XLSX
+/// have all of them.
+pub const SHOWN_COLUMNS: [&str; 12] = [
+    "id",
+    "title",
+    "topic",
+    "first_stated",
+    "last_mentioned",
+    "mentions",
+    "target",
+    "deadline",
+    "status",
+    "score",
+    "evidence",
+    "days_overdue",
+];
+
+/// The history columns a printed thread's section shows (the thread is its heading).
+pub const SHOWN_HISTORY_COLUMNS: [&str; 6] = ["date", "event", "what", "who", "text", "sources"];
+
+/// The `shown` columns of a row whose cells are in `all` order, as text with their column.
+fn shown(all: &[&str], shown: &[&'static str], cells: &[Cell]) -> Vec<(&'static str, String)> {
+    shown
+        .iter()
+        .filter_map(|c| {
+            let i = all.iter().position(|x| x == c)?;
+            Some((*c, cells[i].plain()))
+        })
+        .collect()
+}
+
 /// A thread row's cells, in [`THREAD_COLUMNS`] order.
 pub fn thread_cells(l: &Labels, row: &Row) -> Vec<Cell> {
     let f = &row.facts;
@@ -564,14 +595,6 @@ impl Labels {
         })
     }
 
-    pub fn score(&self, score: Option<i8>) -> String {
-        match score {
-            Some(1) => "+1".into(),
-            Some(s) => s.to_string(),
-            None => String::new(),
-        }
-    }
-
     pub fn evidence(&self, e: &LatestEvidence) -> String {
         let mut s = e.title.clone();
         if e.kind != "followup" {
@@ -586,13 +609,7 @@ impl Labels {
     pub fn evidence_items(&self, items: &[EvidenceItem]) -> String {
         items
             .iter()
-            .map(|e| {
-                let mut s = e.title.clone();
-                if let Some(d) = e.date {
-                    s.push_str(&format!(" ({d})"));
-                }
-                format!("{s} <{}>", e.url)
-            })
+            .map(EvidenceItem::cite)
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -774,9 +791,7 @@ pub(crate) async fn write(
                 at += 1;
             }
             events.push(Event::Mention(m));
-            if writer.pending() >= CHUNK {
-                sink.put(writer.take()).await?;
-            }
+            flush(writer.as_mut(), sink, CHUNK).await?;
         }
         drop(mentions);
         while at < included.len() {

@@ -34,6 +34,26 @@ pub(super) fn display_width(text: &str) -> usize {
         .sum()
 }
 
+/// The most UTF-16 units a cell holds.
+const MAX_CELL: usize = 32_767;
+
+/// Text cut to what a cell holds, with an ellipsis when cut (a follow-up's evidence can be
+/// longer than a cell).
+pub(super) fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_CELL || text.encode_utf16().count() <= MAX_CELL {
+        return text.into();
+    }
+    let mut units = 0;
+    let cut = text
+        .char_indices()
+        .find(|(_, c)| {
+            units += c.len_utf16();
+            units > MAX_CELL - 1
+        })
+        .map_or(text.len(), |(i, _)| i);
+    format!("{}…", &text[..cut]).into()
+}
+
 /// A table spread over as many sheets as it needs.
 struct Table {
     /// The sheet's name; later parts are "Name (2)" …
@@ -155,8 +175,9 @@ impl XlsxWriter {
             let c = col as u16;
             let width = match cell {
                 Cell::Text(s) => {
-                    sheet.write_string_with_format(row, c, s, &f.wrap)?;
-                    display_width(s)
+                    let s = fit(s);
+                    sheet.write_string_with_format(row, c, s.as_ref(), &f.wrap)?;
+                    display_width(&s)
                 }
                 Cell::Number(n) if columns[col] == "score" => {
                     sheet.write_number_with_format(row, c, *n as f64, &f.score)?;
@@ -342,6 +363,15 @@ impl Writer for XlsxWriter {
 #[cfg(test)]
 mod tests {
     use super::display_width;
+
+    #[test]
+    fn text_longer_than_a_cell_is_cut_with_an_ellipsis() {
+        let long = "证".repeat(40_000);
+        let cut = super::fit(&long);
+        assert_eq!(cut.encode_utf16().count(), super::MAX_CELL);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::fit("双边"), "双边");
+    }
 
     #[test]
     fn chinese_characters_are_twice_as_wide() {

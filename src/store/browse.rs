@@ -175,6 +175,34 @@ pub async fn thread_even_retired(
     .map(ThreadListing::from))
 }
 
+/// Where a thread's address leads.
+#[derive(Debug, Clone)]
+pub enum ThreadAt {
+    Active(ThreadListing),
+    /// A thread a merge retired: its address and its work lead to this one.
+    MergedInto(i64),
+    /// A thread left without mentions, kept while analysts' work (follow-ups, criteria,
+    /// decisions) is on it.
+    Retired(ThreadListing),
+}
+
+/// Where thread `id`'s address leads, if anywhere: the one rule of the thread page, its feed
+/// and the API.
+pub async fn locate(conn: &mut PgConnection, id: i64) -> Result<Option<ThreadAt>, StoreError> {
+    if let Some(t) = thread(conn, id).await? {
+        return Ok(Some(ThreadAt::Active(t)));
+    }
+    if let Some(next) = super::followups::successor(conn, id).await? {
+        return Ok(Some(ThreadAt::MergedInto(next)));
+    }
+    let Some(t) = thread_even_retired(conn, id).await? else {
+        return Ok(None);
+    };
+    Ok(super::followups::has_work(conn, id)
+        .await?
+        .then_some(ThreadAt::Retired(t)))
+}
+
 /// A mention as the thread page shows it.
 #[derive(Debug, Clone)]
 pub struct MentionView {

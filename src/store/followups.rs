@@ -258,6 +258,21 @@ pub async fn successor(conn: &mut PgConnection, thread: i64) -> Result<Option<i6
     .await?)
 }
 
+/// Whether analysts' work is on a thread itself: follow-ups, criteria, or decisions naming it.
+pub async fn has_work(conn: &mut PgConnection, thread: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"
+        SELECT EXISTS (SELECT 1 FROM followups WHERE thread_id = $1)
+            OR EXISTS (SELECT 1 FROM thread_criteria WHERE thread_id = $1)
+            OR EXISTS (SELECT 1 FROM link_decisions WHERE thread_id = $1)
+            OR EXISTS (SELECT 1 FROM link_decisions WHERE other_thread_id = $1) AS "work!"
+        "#,
+        thread
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// Whether a thread (or a thread merged into it) has follow-ups or criteria, and whether any
 /// link decision exists at all: one cheap statement, so that a thread page without analyst
 /// work (most of them) runs none of the queries that read it.

@@ -3,7 +3,9 @@
 //! so a report over every thread never holds them all.
 //!
 //! "Known on a date": a mention counts from its document's date (signing, else publication,
-//! else the day it was stored); a follow-up version counts from the day it was saved (UTC).
+//! else the day it was stored: the SQL function `known_on`); a follow-up version counts from
+//! the day it was saved (UTC). A follow-up shows on the thread a merge carried it to (the
+//! view `followup_homes`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{Stream, StreamExt};
@@ -21,7 +23,7 @@ pub struct Scope {
     pub topic: Option<String>,
     /// A party code.
     pub party: Option<String>,
-    /// Threads mentioned within this period (both ends inclusive).
+    /// Threads with a mention within this period (both ends inclusive; either may be open).
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -44,10 +46,8 @@ pub struct ThreadFacts {
     pub mentions_in_period: i64,
     pub fulfilled_on: Option<NaiveDate>,
     pub advanced_on: Option<NaiveDate>,
-    /// The newest follow-up's status (withdrawn ones aside), who saved it and when.
+    /// The newest follow-up's status (withdrawn ones aside).
     pub assessed: Option<String>,
-    pub assessed_by: Option<String>,
-    pub assessed_at: Option<DateTime<Utc>>,
     /// The newest evidence item of the thread's follow-ups.
     pub evidence: Option<EvidenceItem>,
     /// The newest mention that reports progress (advances or fulfils), with its document.
@@ -72,8 +72,6 @@ struct FactsRow {
     fulfilled_on: Option<NaiveDate>,
     advanced_on: Option<NaiveDate>,
     assessed: Option<String>,
-    assessed_by: Option<String>,
-    assessed_at: Option<DateTime<Utc>>,
     evidence: Option<Json<EvidenceItem>>,
     progress_relation: Option<String>,
     progress_date: Option<NaiveDate>,
@@ -98,8 +96,6 @@ impl From<FactsRow> for ThreadFacts {
             fulfilled_on: r.fulfilled_on,
             advanced_on: r.advanced_on,
             assessed: r.assessed,
-            assessed_by: r.assessed_by,
-            assessed_at: r.assessed_at,
             evidence: r.evidence.map(|j| j.0),
             progress_relation: r.progress_relation,
             progress_date: r.progress_date,
@@ -117,18 +113,7 @@ pub fn threads<'c>(
     sqlx::query_as!(
         FactsRow,
         r#"
-        WITH RECURSIVE up(followup_id, thread_id, depth) AS (
-            SELECT f.id, f.thread_id, 0 FROM followups f
-            UNION ALL
-            SELECT up.followup_id, t.succeeded_by, up.depth + 1
-            FROM up JOIN threads t ON t.id = up.thread_id
-            WHERE t.succeeded_by IS NOT NULL AND up.depth < 100
-        ),
-        home AS (
-            SELECT DISTINCT ON (followup_id) followup_id, thread_id
-            FROM up ORDER BY followup_id, depth DESC
-        ),
-        saved AS (
+        WITH saved AS (
             SELECT DISTINCT ON (v.followup_id) v.followup_id, v.status, v.evidence, v.withdrawn,
                    v.edited_at, v.edited_by
             FROM followup_versions v
@@ -136,31 +121,33 @@ pub fn threads<'c>(
             ORDER BY v.followup_id, v.version DESC
         ),
         assessed AS (
-            SELECT DISTINCT ON (h.thread_id) h.thread_id, s.status, u.name, s.edited_at
-            FROM saved s JOIN home h USING (followup_id) JOIN users u ON u.id = s.edited_by
+            SELECT DISTINCT ON (h.thread_id) h.thread_id, s.status
+            FROM saved s JOIN followup_homes h USING (followup_id)
             WHERE NOT s.withdrawn
             ORDER BY h.thread_id, s.edited_at DESC, s.followup_id DESC
         ),
         proof AS (
             SELECT DISTINCT ON (h.thread_id) h.thread_id, e.item
-            FROM saved s JOIN home h USING (followup_id),
+            FROM saved s JOIN followup_homes h USING (followup_id),
                  jsonb_array_elements(s.evidence) AS e(item)
             WHERE NOT s.withdrawn
               AND (e.item->>'date' IS NULL OR (e.item->>'date')::date <= $1)
             ORDER BY h.thread_id, (e.item->>'date')::date DESC NULLS LAST, s.edited_at DESC
         ),
         known AS (
-            SELECT m.thread_id, m.position, m.relation, m.states_target, c.deadline,
-                   coalesce(d.signed_on, d.published_on) AS day
+            SELECT m.thread_id, m.position, m.relation, c.deadline, k.day,
+                   m.states_target AND jsonb_path_exists(
+                       c.attributes, '$.targets[*] ? (@.deadline != null)') AS dated_target
             FROM thread_mentions m
             JOIN threads t ON t.id = m.thread_id
             JOIN documents d ON d.id = m.document_id
             JOIN commitments c ON c.id = m.commitment_id
+            CROSS JOIN LATERAL (SELECT known_on(d.signed_on, d.published_on, d.ingested_at)
+                                    AS day) k
             WHERE t.retired_at IS NULL
               AND ($2::text IS NULL OR t.topic = $2)
               AND ($3::text IS NULL OR $3 = ANY (t.parties))
-              AND coalesce(d.signed_on, d.published_on,
-                           (d.ingested_at AT TIME ZONE 'UTC')::date) <= $1
+              AND k.day <= $1
         ),
         facts AS (
             SELECT thread_id,
@@ -171,7 +158,7 @@ pub fn threads<'c>(
                    max(day) AS last_mentioned,
                    min(day) FILTER (WHERE relation = 'fulfils') AS fulfilled_on,
                    min(day) FILTER (WHERE relation = 'advances') AS advanced_on,
-                   max(position) FILTER (WHERE states_target) AS target_at,
+                   max(position) FILTER (WHERE dated_target) AS target_at,
                    max(position) FILTER (WHERE relation IN ('advances', 'fulfils'))
                        AS progress_at,
                    (array_agg(deadline ORDER BY position DESC)
@@ -187,16 +174,14 @@ pub fn threads<'c>(
                     jsonb_array_elements(c.attributes->'targets') AS e(item)
                 WHERE tm.thread_id = f.thread_id AND tm.position = f.target_at
                   AND jsonb_typeof(e.item->'deadline') IS DISTINCT FROM 'null'
-                  AND e.item ? 'deadline'
                 LIMIT 1) AS "target: Json<TargetValue>",
                f.first_stated, f.last_mentioned,
                f.mentions AS "mentions!", f.in_period AS "mentions_in_period!",
                f.fulfilled_on, f.advanced_on,
-               a.status AS "assessed?", a.name AS "assessed_by?",
-               a.edited_at AS "assessed_at?",
+               a.status AS "assessed?",
                p.item AS "evidence?: Json<EvidenceItem>",
                pm.relation AS "progress_relation?",
-               coalesce(pd.signed_on, pd.published_on) AS progress_date,
+               known_on(pd.signed_on, pd.published_on, pd.ingested_at) AS progress_date,
                pd.title AS "progress_document?"
         FROM facts f
         JOIN threads t ON t.id = f.thread_id
@@ -204,8 +189,7 @@ pub fn threads<'c>(
         LEFT JOIN proof p ON p.thread_id = f.thread_id
         LEFT JOIN thread_mentions pm ON pm.thread_id = f.thread_id AND pm.position = f.progress_at
         LEFT JOIN documents pd ON pd.id = pm.document_id
-        WHERE ($4::date IS NULL OR f.last_mentioned >= $4)
-          AND ($5::date IS NULL OR f.first_stated <= $5)
+        WHERE ($4::date IS NULL AND $5::date IS NULL) OR f.in_period > 0
         ORDER BY f.first_stated NULLS LAST, t.id
         "#,
         scope.as_of,
@@ -241,14 +225,13 @@ pub fn mentions<'c>(
         MentionEvent,
         r#"
         SELECT m.thread_id, m.position, m.relation,
-               coalesce(d.signed_on, d.published_on) AS date,
+               known_on(d.signed_on, d.published_on, d.ingested_at) AS date,
                d.id AS document_id, d.title AS document_title, c.text AS quote
         FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, n)
         JOIN thread_mentions m ON m.thread_id = o.id
         JOIN documents d ON d.id = m.document_id
         JOIN commitments c ON c.id = m.commitment_id
-        WHERE coalesce(d.signed_on, d.published_on,
-                       (d.ingested_at AT TIME ZONE 'UTC')::date) <= $2
+        WHERE known_on(d.signed_on, d.published_on, d.ingested_at) <= $2
         ORDER BY o.n, m.position
         "#,
         threads,
@@ -294,22 +277,11 @@ pub async fn followups(
     Ok(sqlx::query_as!(
         FollowupRow,
         r#"
-        WITH RECURSIVE up(followup_id, thread_id, depth) AS (
-            SELECT f.id, f.thread_id, 0 FROM followups f
-            UNION ALL
-            SELECT up.followup_id, t.succeeded_by, up.depth + 1
-            FROM up JOIN threads t ON t.id = up.thread_id
-            WHERE t.succeeded_by IS NOT NULL AND up.depth < 100
-        ),
-        home AS (
-            SELECT DISTINCT ON (followup_id) followup_id, thread_id
-            FROM up ORDER BY followup_id, depth DESC
-        )
         SELECT h.thread_id AS "thread_id!", v.followup_id, v.version, v.status, v.note,
                v.evidence AS "evidence: Json<Vec<EvidenceItem>>", v.withdrawn,
                u.name AS analyst, v.edited_at AS saved_at
         FROM followup_versions v
-        JOIN home h ON h.followup_id = v.followup_id
+        JOIN followup_homes h ON h.followup_id = v.followup_id
         JOIN users u ON u.id = v.edited_by
         WHERE v.edited_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
         ORDER BY v.edited_at, v.followup_id, v.version

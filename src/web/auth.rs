@@ -331,17 +331,14 @@ pub async fn gate(
         }
     }
     let response = next.call(req).await?.map_into_boxed_body();
-    let mut response = match response
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<WebError>())
-    {
-        Some(e) if api || !matches!(e, WebError::LoginRequired) => {
+    let error = response.response().error();
+    let mut response = match error.map(|e| e.as_error::<WebError>()) {
+        Some(Some(e)) if api || !matches!(e, WebError::LoginRequired) => {
             let again = page(response.request(), e);
             response.into_response(again)
         }
         // Another error (actix's own) under /api/: JSON as well, in its status's words.
-        Some(_) if api => {
+        Some(None) if api => {
             let status = response.status();
             let again = super::error::json_error(
                 status,

@@ -385,8 +385,7 @@ fn followup_entry(ui: &Ui, thread: i64, v: &FollowupVersion) -> Entry {
     if !c.evidence.is_empty() {
         let _ = write!(content, "\n{}:\n", ui.t("followup.evidence"));
         for e in &c.evidence {
-            let date = e.date.map(|d| format!(" ({d})")).unwrap_or_default();
-            let _ = writeln!(content, "- {}{date} <{}>", e.title, e.url);
+            let _ = writeln!(content, "- {}", e.cite());
             if !e.excerpt.trim().is_empty() {
                 let _ = writeln!(content, "  {}", e.excerpt.trim());
             }
@@ -491,7 +490,7 @@ pub async fn mentions(
 }
 
 /// `/threads/{id}/feed.atom`: a merged thread's feed leads to its successor's, as its page
-/// does; a retired thread with follow-ups keeps its feed.
+/// does; a retired thread keeps its feed while its page stays (analysts' work on it).
 pub async fn thread(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -500,22 +499,15 @@ pub async fn thread(
     let ui = Ui::new(&req, state.extractor.lexicon());
     let id = id.into_inner();
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let (thread, retired) = match browse::thread(&mut conn, id).await? {
-        Some(thread) => (thread, false),
-        None => {
-            if let Some(next) = crate::store::followups::successor(&mut conn, id).await? {
-                return Ok(super::see_other(format!("/threads/{next}/feed.atom")));
-            }
-            let thread = browse::thread_even_retired(&mut conn, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            (thread, true)
+    let (thread, retired) = match browse::locate(&mut conn, id).await? {
+        Some(browse::ThreadAt::Active(thread)) => (thread, false),
+        Some(browse::ThreadAt::MergedInto(next)) => {
+            return Ok(super::see_other(format!("/threads/{next}/feed.atom")));
         }
+        Some(browse::ThreadAt::Retired(thread)) => (thread, true),
+        None => return Err(WebError::NotFound),
     };
     let versions = crate::store::followups::of_thread(&mut conn, thread.id).await?;
-    if retired && versions.is_empty() {
-        return Err(WebError::NotFound);
-    }
     let changed = store::thread_changed_at(&mut conn, thread.id)
         .await?
         .unwrap_or(DateTime::UNIX_EPOCH);

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::auth::Analyst;
+use super::auth::{Analyst, SignedIn};
 use super::i18n::Ui;
 use super::{AppState, WebError, markdown, render, see_other, stamp, svg};
 use crate::analyst::followups::{
@@ -422,9 +422,22 @@ pub async fn create(
             ));
         }
     };
-    let followup = store::followups::create(&mut tx, thread, user.user_id, &content).await?;
+    let followup = record_new(&mut tx, &user, thread, &content).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(see_other(format!("/threads/{thread}#f{followup}")))
+}
+
+/// Records a new follow-up on a thread with its audit entry (from the form or the API);
+/// returns its id.
+pub(crate) async fn record_new(
+    tx: &mut PgConnection,
+    user: &SignedIn,
+    thread: i64,
+    content: &FollowupContent,
+) -> Result<i64, StoreError> {
+    let followup = store::followups::create(tx, thread, user.user_id, content).await?;
     store::audit::record(
-        &mut tx,
+        tx,
         &user.actor(),
         "followup.create",
         "followup",
@@ -433,8 +446,7 @@ pub async fn create(
         Some(&json!({"thread": thread, "version": 1, "content": content})),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(see_other(format!("/threads/{thread}#f{followup}")))
+    Ok(followup)
 }
 
 /// `GET /followups/{id}/edit`.

@@ -9,7 +9,7 @@ pub mod dashboard;
 mod documents;
 pub mod error;
 pub mod feeds;
-mod followups;
+pub(crate) mod followups;
 mod health;
 mod highlight;
 pub mod i18n;
@@ -175,6 +175,15 @@ pub(crate) fn see_other(location: impl Into<String>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location.into()))
         .finish()
+}
+
+/// A message with its first letter in upper case ("“x” is not a date" stays as it is).
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A moment as pages show it to analysts.

@@ -11,20 +11,27 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::i18n::Lang;
-use super::{AppState, WebError};
+use super::{AppState, WebError, capitalised};
 use crate::report::{self, Choice, Format, Labels, RawParams, ReportError, ReportParams, WebLinks};
 
 /// Chunks waiting between the report and a slow reader.
 const QUEUE: usize = 8;
 
+/// Reports made at once: each holds a connection and a snapshot of the store while it is
+/// read, so more wait their turn rather than take the pages' connections.
+static REPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// A reader that takes no chunk for this long is dropped, and its connection freed.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(60);
+
 struct Channel(mpsc::Sender<Result<Bytes, std::io::Error>>);
 
 impl report::Sink for Channel {
     async fn put(&mut self, bytes: Vec<u8>) -> Result<(), ReportError> {
-        self.0
-            .send(Ok(Bytes::from(bytes)))
-            .await
-            .map_err(|_| ReportError::Gone)
+        match tokio::time::timeout(STALLED, self.0.send(Ok(Bytes::from(bytes)))).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) | Err(_) => Err(ReportError::Gone),
+        }
     }
 }
 
@@ -61,6 +68,11 @@ async fn respond(
         lexicon,
     };
     let web = (format == Format::Html).then(|| web_links(&params, &labels));
+    let as_of = params.scope.as_of;
+    let turn = REPORTS
+        .acquire()
+        .await
+        .map_err(|_| WebError::Internal("the report queue is closed".into()))?;
     let mut conn = state
         .pool
         .acquire()
@@ -70,15 +82,16 @@ async fn respond(
     let failure = tx.clone();
     actix_web::rt::spawn(async move {
         let mut sink = Channel(tx);
-        match report::write(&mut conn, &params, format, labels, web, &mut sink).await {
-            Ok(()) | Err(ReportError::Gone) => {}
-            Err(e) => {
-                tracing::error!("progress report failed: {e}");
-                // The reader sees a broken download, never a report cut short that looks whole.
-                let _ = failure
-                    .send(Err(std::io::Error::other("the report failed")))
-                    .await;
-            }
+        let written = report::write(&mut conn, &params, format, labels, web, &mut sink).await;
+        drop(conn);
+        drop(turn);
+        if let Err(e) = written
+            && !matches!(e, ReportError::Gone)
+        {
+            tracing::error!("progress report failed: {e}");
+            // The reader sees a broken download, never a report cut short that looks whole.
+            let failed = failure.send(Err(std::io::Error::other("the report failed")));
+            let _ = tokio::time::timeout(STALLED, failed).await;
         }
     });
     // The first chunk (the head, after the summary is counted) decides between the report
@@ -100,34 +113,15 @@ async fn respond(
     if format != Format::Html {
         response.insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(file_name(
-                format,
-                &params_date(&raw, today),
-            ))],
+            parameters: vec![DispositionParam::Filename(file_name(format, as_of))],
         });
     }
     Ok(response.streaming(body))
 }
 
-/// The as-of date a download's name carries.
-fn params_date(raw: &RawParams, today: chrono::NaiveDate) -> String {
-    raw.as_of
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map_or_else(|| today.to_string(), str::to_owned)
-}
-
 /// `pledgeline-progress-2026-11-01.xlsx`
-pub fn file_name(format: Format, as_of: &str) -> String {
+pub fn file_name(format: Format, as_of: chrono::NaiveDate) -> String {
     format!("pledgeline-progress-{as_of}.{}", format.extension())
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn web_links(p: &ReportParams, l: &Labels) -> WebLinks {

@@ -686,19 +686,15 @@ pub async fn show(
     let (as_of, as_of_given) = as_of(&query.as_of)?;
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
     let id = id.into_inner();
-    let (thread, retired) = match browse::thread(&mut conn, id).await? {
-        Some(thread) => (thread, false),
-        None => {
-            // A thread relinking merged into another: its address (and its work) lead there.
-            if let Some(next) = crate::store::followups::successor(&mut conn, id).await? {
-                return Ok(super::see_other(format!("/threads/{next}")));
-            }
-            // A thread left without mentions keeps its page while analysts' work is on it.
-            let thread = browse::thread_even_retired(&mut conn, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            (thread, true)
+    let (thread, retired) = match browse::locate(&mut conn, id).await? {
+        Some(browse::ThreadAt::Active(thread)) => (thread, false),
+        // A thread relinking merged into another: its address (and its work) lead there.
+        Some(browse::ThreadAt::MergedInto(next)) => {
+            return Ok(super::see_other(format!("/threads/{next}")));
         }
+        // A thread left without mentions keeps its page while analysts' work is on it.
+        Some(browse::ThreadAt::Retired(thread)) => (thread, true),
+        None => return Err(WebError::NotFound),
     };
     let (notes, any_decisions) = crate::store::followups::work_on(&mut conn, thread.id).await?;
     let analyst = if notes {
@@ -711,13 +707,6 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    if retired
-        && analyst.followups.is_empty()
-        && analyst.criteria.is_empty()
-        && decisions.is_empty()
-    {
-        return Err(WebError::NotFound);
-    }
     let pages = ((i64::from(thread.mention_count) + MENTIONS_PAGE - 1) / MENTIONS_PAGE).max(1);
     let page = match query
         .page

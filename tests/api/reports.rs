@@ -127,7 +127,7 @@ async fn fixture() -> Fixture {
         None,
         FollowupContent::new(
             FollowupStatus::InProgress,
-            "Trade grew to $28.6 billion. <script>alert(1)</script> | =SUM(A1)",
+            "=SUM(A1) Trade grew to $28.6 billion. <script>alert(1)</script> | pipes",
             vec![first.clone()],
             Some(day("2016-01-15")),
         )
@@ -378,9 +378,14 @@ async fn the_csv_parses_back_with_its_chinese_intact_and_the_workbook_matches_it
         .map(|h| h["events"].as_array().unwrap().len())
         .sum();
     assert_eq!(events.len() - 1, total_events);
-    // A note that looks like a formula is text to a spreadsheet.
-    assert!(events.iter().any(|r| r[6].starts_with("Trade grew")));
-    assert!(events.iter().all(|r| !r[6].starts_with('=')));
+    // A note that looks like a formula is text to a spreadsheet: the CSV guards it with an
+    // apostrophe (the workbook holds it as a string: below).
+    assert!(
+        events
+            .iter()
+            .any(|r| r[6].starts_with("'=SUM(A1) Trade grew"))
+    );
+    assert!(events.iter().flatten().all(|cell| !cell.starts_with('=')));
 
     // The workbook: three sheets, every cell as in the CSV, dates as dates.
     let (_, xlsx) = download(&f.app, &format!("/reports/progress.xlsx?{q}")).await;
@@ -409,6 +414,11 @@ async fn the_csv_parses_back_with_its_chinese_intact_and_the_workbook_matches_it
             }
         }
     }
+    let history = book.worksheet_range("History").unwrap();
+    assert!((0..history.height()).any(|r| matches!(
+        history.get((r, 6)),
+        Some(Data::String(s)) if s.starts_with("=SUM(A1) Trade grew")
+    )));
     // Dates are real dates, not text.
     let range = book.worksheet_range("Threads").unwrap();
     assert!(matches!(range.get((1, 4)), Some(Data::DateTime(_))));
@@ -598,6 +608,40 @@ async fn filters_narrow_the_report_the_same_way_on_the_web_and_the_command_line(
     assert_eq!(p2012["summary"]["new_threads"], stated_2012.len());
     let in_2012: i64 = history_events_in(&all, "2012-03-31");
     assert_eq!(p2012["summary"]["new_mentions"], in_2012);
+
+    // Nothing lost at the end of a small file: every row of a filtered CSV is there.
+    for q in ["topic=trade", "status=fulfilled", "party=KZ&topic=energy"] {
+        let r = json(&f.app, &format!("as_of={AS_OF}&{q}")).await;
+        let rows = |bytes: Vec<u8>| {
+            csv::ReaderBuilder::new()
+                .from_reader(&bytes[3..])
+                .records()
+                .count()
+        };
+        let (_, threads) =
+            download(&f.app, &format!("/reports/progress.csv?as_of={AS_OF}&{q}")).await;
+        assert_eq!(rows(threads), r["threads"].as_array().unwrap().len(), "{q}");
+        let (_, events) = download(
+            &f.app,
+            &format!("/reports/progress.history.csv?as_of={AS_OF}&{q}"),
+        )
+        .await;
+        let all: usize = r["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["events"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(rows(events), all, "{q}");
+    }
+    // A period between the two documents holds no mention: no thread, though many threads
+    // were stated before it and mentioned after it.
+    let between = json(
+        &f.app,
+        &format!("as_of={AS_OF}&from=2011-06-14&to=2012-03-30"),
+    )
+    .await;
+    assert_eq!(between["summary"]["threads"], 0);
 
     // Bad filters get a 400 that says what is wrong.
     for (q, says) in [

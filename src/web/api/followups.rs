@@ -5,7 +5,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::ErrorBody;
@@ -13,6 +12,7 @@ use crate::analyst::followups::{EvidenceItem, FollowupContent, FollowupStatus};
 use crate::store::followups::FollowupVersion;
 use crate::store::{self, StoreError};
 use crate::web::auth::Analyst;
+use crate::web::capitalised;
 use crate::web::error::json_error;
 use crate::web::{AppState, WebError};
 
@@ -276,17 +276,7 @@ pub async fn create(
         Ok(c) => c,
         Err(e) => return invalid(format!("{}.", capitalised(&e.to_string()))),
     };
-    let followup = store::followups::create(&mut tx, thread, user.user_id, &content).await?;
-    store::audit::record(
-        &mut tx,
-        &user.actor(),
-        "followup.create",
-        "followup",
-        Some(&followup.to_string()),
-        None,
-        Some(&json!({"thread": thread, "version": 1, "content": content})),
-    )
-    .await?;
+    let followup = crate::web::followups::record_new(&mut tx, &user, thread, &content).await?;
     let versions = store::followups::versions(&mut tx, followup).await?;
     tx.commit().await.map_err(StoreError::from)?;
     let detail = detail(versions)
@@ -294,12 +284,4 @@ pub async fn create(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/followups/{followup}")))
         .json(detail))
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

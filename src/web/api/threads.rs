@@ -266,19 +266,15 @@ pub async fn show(
     )?;
     let id = id.into_inner();
     let mut conn = state.pool.acquire().await.map_err(StoreError::from)?;
-    let (thread, retired) = match browse::thread(&mut conn, id).await? {
-        Some(thread) => (thread, false),
-        None => {
-            if let Some(next) = crate::store::followups::successor(&mut conn, id).await? {
-                return Ok(HttpResponse::PermanentRedirect()
-                    .insert_header((header::LOCATION, format!("/api/v1/threads/{next}")))
-                    .finish());
-            }
-            let thread = browse::thread_even_retired(&mut conn, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            (thread, true)
+    let (thread, retired) = match browse::locate(&mut conn, id).await? {
+        Some(browse::ThreadAt::Active(thread)) => (thread, false),
+        Some(browse::ThreadAt::MergedInto(next)) => {
+            return Ok(HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, format!("/api/v1/threads/{next}")))
+                .finish());
         }
+        Some(browse::ThreadAt::Retired(thread)) => (thread, true),
+        None => return Err(WebError::NotFound),
     };
     let (notes, _) = crate::store::followups::work_on(&mut conn, thread.id).await?;
     let (followups, criteria) = if notes {
@@ -297,9 +293,6 @@ pub async fn show(
     } else {
         (Vec::new(), None)
     };
-    if retired && followups.is_empty() && criteria.is_none() {
-        return Err(WebError::NotFound);
-    }
     // Positions run from 0 without gaps; a page past the end is empty.
     let first = i32::try_from(paging.offset()).unwrap_or(i32::MAX);
     let mentions = if retired {
