@@ -529,21 +529,28 @@ async fn work(
             if let (ReportFormat::Csv, Some(path)) = (format, &out) {
                 files.push((Format::HistoryCsv, Some(history_path(path))));
             }
+            // Both CSV files from one snapshot, so that the history matches the rows.
+            let mut conn = db.pool.acquire().await.map_err(StoreError::from)?;
+            let mut snapshot = report::snapshot(&mut conn).await?;
             for (format, path) in files {
-                let Some(written) = stop
+                let written = stop
                     .until(write_report(
-                        &db.pool,
+                        &mut snapshot,
                         &params,
                         format,
                         labels,
                         path.as_deref(),
                     ))
-                    .await
-                else {
+                    .await;
+                let Some(written) = written else {
+                    if let Some(p) = path {
+                        let _ = std::fs::remove_file(partial_path(&p));
+                    }
                     return Ok(ExitCode::from(INTERRUPTED));
                 };
                 written?;
             }
+            snapshot.commit().await.map_err(StoreError::from)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval {
@@ -601,10 +608,17 @@ fn history_path(path: &std::path::Path) -> PathBuf {
     path.with_file_name(format!("{stem}.history.csv"))
 }
 
+/// `report.csv` → `report.csv.partial`: where a report is written until it is whole.
+fn partial_path(path: &std::path::Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
 /// Writes one report file: to `path` through a `.partial` file renamed at the end (so a
 /// failed or interrupted report never leaves a file that looks whole), or to standard output.
 async fn write_report(
-    pool: &sqlx::PgPool,
+    snapshot: &mut sqlx::PgConnection,
     params: &ReportParams,
     format: Format,
     labels: report::Labels,
@@ -625,11 +639,7 @@ async fn write_report(
             "an XLSX report is binary: give --out FILE.xlsx, or redirect standard output".into(),
         ));
     }
-    let partial = path.map(|p| {
-        let mut name = p.as_os_str().to_owned();
-        name.push(".partial");
-        PathBuf::from(name)
-    });
+    let partial = path.map(partial_path);
     let writer: Box<dyn std::io::Write> = match &partial {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).map_err(failed)?,
@@ -637,8 +647,7 @@ async fn write_report(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let mut out = Out(writer);
-    let mut conn = pool.acquire().await.map_err(StoreError::from)?;
-    let written = report::write(&mut conn, params, format, labels, None, &mut out).await;
+    let written = report::write(snapshot, params, format, labels, None, &mut out).await;
     let flushed = written.and_then(|()| Ok(out.0.flush()?));
     drop(out);
     match (flushed, &partial, path) {

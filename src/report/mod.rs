@@ -717,7 +717,17 @@ async fn flush(
     Ok(())
 }
 
-/// Writes the report in `format` to `sink`, reading the store in one read-only snapshot.
+/// The read-only snapshot a report reads (several reports may share one: the command line's
+/// threads and history CSV files). Commit it (nothing to write) or drop it when done.
+pub async fn snapshot(
+    conn: &mut PgConnection,
+) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, ReportError> {
+    Ok(conn
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?)
+}
+
+/// Writes the report in `format` to `sink`, reading through `conn`: a [`snapshot`].
 pub(crate) async fn write(
     conn: &mut PgConnection,
     params: &ReportParams,
@@ -735,12 +745,9 @@ pub(crate) async fn write(
         Format::Xlsx => Box::new(xlsx::XlsxWriter::new(labels)?),
     };
     let parts = format.parts();
-    let mut tx = conn
-        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .await?;
     let summary = if parts.summary {
         let mut tally = Tally::default();
-        let mut rows = crate::store::report::threads(&mut tx, &params.scope);
+        let mut rows = crate::store::report::threads(&mut *conn, &params.scope);
         while let Some(facts) = rows.try_next().await? {
             let standing = Standing::of(&facts, params.scope.as_of);
             if standing.matches(&params.statuses) {
@@ -756,7 +763,7 @@ pub(crate) async fn write(
 
     let mut included: Vec<ThreadRef> = Vec::new();
     {
-        let mut rows = crate::store::report::threads(&mut tx, &params.scope);
+        let mut rows = crate::store::report::threads(&mut *conn, &params.scope);
         while let Some(facts) = rows.try_next().await? {
             let standing = Standing::of(&facts, params.scope.as_of);
             if !standing.matches(&params.statuses) {
@@ -778,13 +785,13 @@ pub(crate) async fn write(
     if parts.history {
         writer.history_head()?;
         let mut followups: HashMap<i64, Vec<FollowupEvent>> = HashMap::new();
-        for f in crate::store::report::followups(&mut tx, params.scope.as_of).await? {
+        for f in crate::store::report::followups(&mut *conn, params.scope.as_of).await? {
             followups.entry(f.thread_id).or_default().push(f);
         }
         let ids: Vec<i64> = included.iter().map(|t| t.id).collect();
         let mut at = 0;
         let mut events: Vec<Event> = Vec::new();
-        let mut mentions = crate::store::report::mentions(&mut tx, &ids, params.scope.as_of);
+        let mut mentions = crate::store::report::mentions(&mut *conn, &ids, params.scope.as_of);
         while let Some(m) = mentions.try_next().await? {
             while included[at].id != m.thread_id {
                 emit_history(writer.as_mut(), &included[at], &mut events, &mut followups)?;
@@ -800,7 +807,6 @@ pub(crate) async fn write(
             flush(writer.as_mut(), sink, CHUNK).await?;
         }
     }
-    tx.commit().await?;
     writer.finish()?;
     flush(writer.as_mut(), sink, 1).await
 }

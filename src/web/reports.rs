@@ -82,7 +82,12 @@ async fn respond(
     let failure = tx.clone();
     actix_web::rt::spawn(async move {
         let mut sink = Channel(tx);
-        let written = report::write(&mut conn, &params, format, labels, web, &mut sink).await;
+        let written = async {
+            let mut snapshot = report::snapshot(&mut conn).await?;
+            report::write(&mut snapshot, &params, format, labels, web, &mut sink).await?;
+            Ok(snapshot.commit().await?)
+        }
+        .await;
         drop(conn);
         drop(turn);
         if let Err(e) = written
