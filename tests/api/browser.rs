@@ -198,6 +198,115 @@ async fn analyst_walk(app: &TestApp, b: &Client) {
     );
 }
 
+/// A reader opens the progress report from the header, narrows it to one topic with its
+/// form, and finds it ready to print: the print button (a script the page's CSP allows), the
+/// print rules as the browser parsed them, and no page wider than a phone's screen.
+#[tokio::test]
+async fn in_chromium_a_reader_narrows_the_progress_report_and_finds_it_ready_to_print() {
+    let Some(tools) = browser_tools() else {
+        return;
+    };
+    let app = TestApp::spawn_demo().await;
+    let browser = Browser::start(&tools).await;
+    tokio::time::timeout(WHOLE_WALK, report_walk(&app, &browser))
+        .await
+        .unwrap_or_else(|_| panic!("the report walk did not finish within {WHOLE_WALK:?}"));
+    browser.close().await;
+}
+
+async fn report_walk(app: &TestApp, b: &Client) {
+    b.goto(&format!("{}/lang/en?back=/", app.address))
+        .await
+        .unwrap();
+    click(b, "header nav a[href='/reports/progress']").await;
+    wait_for(b, "main h1").await;
+    assert!(body_text(b).await.contains("commitments tracked"));
+    let print = wait_for(b, "#print").await;
+    assert!(
+        print.is_displayed().await.unwrap(),
+        "report.js shows the print button"
+    );
+    // Narrow it to the trade topic with the form.
+    b.find(Locator::Css("select[name='topic']"))
+        .await
+        .unwrap()
+        .select_by_value("trade")
+        .await
+        .unwrap();
+    click(b, ".toolbar form button[type='submit']").await;
+    let start = std::time::Instant::now();
+    while !b
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .is_some_and(|q| q.contains("topic=trade"))
+    {
+        assert!(
+            start.elapsed() < WAIT,
+            "the form never led to the filtered report"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for(b, "main h1").await;
+    let topics = b
+        .find_all(Locator::Css("table.threads tbody td.c-topic"))
+        .await
+        .unwrap();
+    assert!(!topics.is_empty());
+    for t in topics {
+        assert_eq!(t.text().await.unwrap(), "Trade");
+    }
+    // The downloads keep the filter.
+    let xlsx = wait_for(b, ".formats a[href^='/reports/progress.xlsx']").await;
+    assert!(
+        xlsx.attr("href")
+            .await
+            .unwrap()
+            .unwrap()
+            .contains("topic=trade")
+    );
+    // The print rules, as the browser parsed the stylesheet: headers repeat on every page,
+    // the appendix starts a page, the toolbar is not printed.
+    let rules = b
+        .execute(
+            "const out = [];
+             for (const sheet of document.styleSheets)
+               for (const rule of sheet.cssRules)
+                 if (rule.media && rule.media.mediaText === 'print')
+                   for (const r of rule.cssRules) out.push(r.cssText);
+             return out.join('\\n');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rules = rules.as_str().unwrap_or_default();
+    for rule in [
+        "thead { display: table-header-group; }",
+        ".appendix { break-before: page; }",
+        ".toolbar { display: none; }",
+    ] {
+        assert!(rules.contains(rule), "print rule {rule} in {rules}");
+    }
+    for width in [390, 1280] {
+        b.set_window_size(width, 800).await.expect("resize");
+        b.refresh().await.unwrap();
+        wait_for(b, "main h1").await;
+        let widths = b
+            .execute(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (page, screen) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(
+            page <= screen,
+            "the report is {page} px wide on a {screen} px screen"
+        );
+    }
+}
+
 /// An admin uploads two files through the browser (the script's XMLHttpRequest path, with
 /// its progress bar), and the page then lists each file's outcome.
 #[tokio::test]
