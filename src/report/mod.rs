@@ -832,3 +832,95 @@ fn emit_history(
     events.clear();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(
+        deadline: Option<&str>,
+        fulfilled: Option<&str>,
+        assessed: Option<&str>,
+    ) -> ThreadFacts {
+        let d = |s: Option<&str>| s.map(|s| s.parse::<NaiveDate>().unwrap());
+        ThreadFacts {
+            id: 1,
+            title: "t".into(),
+            topic: "trade".into(),
+            parties: vec![],
+            deadline: d(deadline),
+            current_deadline: d(deadline),
+            current_deadline_text: None,
+            target: None,
+            first_stated: d(Some("2011-06-13")),
+            last_mentioned: d(Some("2012-03-31")),
+            mentions: 2,
+            mentions_in_period: 2,
+            fulfilled_on: d(fulfilled),
+            advanced_on: None,
+            assessed: assessed.map(str::to_owned),
+            evidence: None,
+            progress_relation: None,
+            progress_date: None,
+            progress_document: None,
+        }
+    }
+
+    #[test]
+    fn the_analysts_judgement_comes_first_and_overdue_is_past_the_deadline_undone() {
+        let day: NaiveDate = "2016-01-31".parse().unwrap();
+        let s = Standing::of(&facts(Some("2015-12-31"), None, None), day);
+        assert_eq!(
+            (s.status.as_str(), s.source, s.score),
+            ("overdue", "documents", Some(-1))
+        );
+        assert_eq!(s.days_overdue, Some(31));
+        let s = Standing::of(
+            &facts(Some("2015-12-31"), None, Some("partially_fulfilled")),
+            day,
+        );
+        assert_eq!(
+            (s.status.as_str(), s.source, s.score),
+            ("partially_fulfilled", "analyst", Some(0))
+        );
+        assert_eq!(
+            s.days_overdue,
+            Some(31),
+            "partly done past the deadline is overdue"
+        );
+        for done in ["fulfilled", "superseded"] {
+            let s = Standing::of(&facts(Some("2015-12-31"), None, Some(done)), day);
+            assert_eq!(s.days_overdue, None, "{done}");
+        }
+        // The documents say fulfilled, the analyst says not: the analyst's word counts.
+        let s = Standing::of(
+            &facts(
+                Some("2015-12-31"),
+                Some("2015-06-01"),
+                Some("not_fulfilled"),
+            ),
+            day,
+        );
+        assert_eq!(
+            (s.status.as_str(), s.score, s.days_overdue),
+            ("not_fulfilled", Some(-1), Some(31))
+        );
+        let s = Standing::of(&facts(Some("2015-12-31"), Some("2015-06-01"), None), day);
+        assert_eq!(
+            (s.status.as_str(), s.score, s.days_overdue),
+            ("fulfilled", Some(1), None)
+        );
+        // Not due yet, and no deadline at all: open, not scored.
+        let s = Standing::of(&facts(Some("2016-12-31"), None, None), day);
+        assert_eq!(
+            (s.status.as_str(), s.score, s.days_overdue),
+            ("open", None, None)
+        );
+        let s = Standing::of(&facts(None, None, Some("unclear")), day);
+        assert_eq!((s.status.as_str(), s.score), ("unclear", None));
+        // A status filter of `overdue` takes overdue threads whatever their status.
+        let s = Standing::of(&facts(Some("2015-12-31"), None, Some("in_progress")), day);
+        assert!(s.matches(&["overdue".into()]) && s.matches(&["in_progress".into()]));
+        assert!(!s.matches(&["open".into()]) && s.matches(&[]));
+    }
+}
