@@ -6,9 +6,9 @@
 #   benches/report-speed.sh DATA_DIR [FOLLOWUPS]
 #
 # DATA_DIR is an embedded cluster's data directory, e.g. one grown by benches/link-scale.sh
-# (WORK=DIR KEEP=1 benches/link-scale.sh 500000 1 keeps DIR/pg). When the store has no
-# follow-ups, FOLLOWUPS (default 2000) are recorded first on random threads by an analyst
-# `bench`, two versions each with evidence, so the report reads analyst work too.
+# (WORK=DIR KEEP=1 benches/link-scale.sh 850000 1 keeps DIR/pg). When the store has fewer
+# than FOLLOWUPS (default 2000) follow-ups, more are recorded first on random threads by an
+# analyst `bench`, two versions each with evidence, so the report reads analyst work too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:?usage: benches/report-speed.sh DATA_DIR [FOLLOWUPS]}
@@ -23,12 +23,13 @@ server=
 url=$("$bin" db url --data-dir "$data")
 sql() { psql -qAtX "$url" -c "$1"; }
 
-if [ "$(sql 'SELECT count(*) FROM followups')" = 0 ]; then
+have=$(sql 'SELECT count(*) FROM followups')
+if [ "$have" -lt "$followups" ]; then
   echo "a long bench password" | "$bin" user add bench --role analyst --password-stdin \
     --data-dir "$data" >/dev/null 2>&1 || true
   sql "
     WITH picked AS (
-      SELECT id FROM threads WHERE mention_count > 0 ORDER BY random() LIMIT $followups
+      SELECT id FROM threads WHERE mention_count > 0 ORDER BY random() LIMIT $((followups - have))
     ), made AS (
       INSERT INTO followups (thread_id, created_by, created_at)
       SELECT id, (SELECT id FROM users WHERE name = 'bench'), now() - interval '400 days'

@@ -135,13 +135,11 @@ pub fn threads<'c>(
             ORDER BY h.thread_id, (e.item->>'date')::date DESC NULLS LAST, s.edited_at DESC
         ),
         known AS (
-            SELECT m.thread_id, m.position, m.relation, c.deadline, k.day,
-                   m.states_target AND jsonb_path_exists(
-                       c.attributes, '$.targets[*] ? (@.deadline != null)') AS dated_target
+            SELECT m.thread_id, m.position, m.relation, m.deadline, k.day,
+                   m.states_dated_target AS dated_target
             FROM thread_mentions m
             JOIN threads t ON t.id = m.thread_id
             JOIN documents d ON d.id = m.document_id
-            JOIN commitments c ON c.id = m.commitment_id
             CROSS JOIN LATERAL (SELECT known_on(d.signed_on, d.published_on, d.ingested_at)
                                     AS day) k
             WHERE t.retired_at IS NULL

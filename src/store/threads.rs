@@ -360,10 +360,12 @@ pub async fn write(
         sqlx::query!(
             r#"
             INSERT INTO thread_mentions (commitment_id, thread_id, position, relation, score,
-                                         evidence, document_id, states_target, linked_from)
+                                         evidence, document_id, states_target, linked_from,
+                                         deadline, states_dated_target)
             SELECT r.commitment_id, r.thread_id, r.position, r.relation, r.score, r.evidence,
                    c.document_id, jsonb_array_length(c.attributes -> 'targets') > 0,
-                   r.linked_from
+                   r.linked_from, c.deadline,
+                   jsonb_path_exists(c.attributes, '$.targets[*] ? (@.deadline != null)')
             FROM jsonb_to_recordset($1::jsonb) AS r(
                 commitment_id bigint, thread_id bigint, position integer, relation text,
                 score double precision, evidence jsonb, linked_from bigint)
