@@ -69,6 +69,8 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 1
 done
+sleep 5
+echo "server peak RSS before the reports (pages' in-memory catalogs): $(($(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024)) MiB"
 printf '%-12s %12s %10s %12s\n' format first_byte_s total_s bytes
 for ext in html md csv history.csv json xlsx; do
   curl -s -o /dev/null -w '%{time_starttransfer} %{time_total} %{size_download}\n' \
@@ -76,4 +78,4 @@ for ext in html md csv history.csv json xlsx; do
   read -r first total bytes <"$work/curl"
   printf '%-12s %12s %10s %12s\n' "$ext" "$first" "$total" "$bytes"
 done
-echo "server peak RSS: $(($(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024)) MiB"
+echo "server peak RSS after them: $(($(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024)) MiB"
