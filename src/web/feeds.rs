@@ -41,6 +41,10 @@ pub struct Feed {
     /// The feed changed at this time even if no entry says so (its days overdue, a mention
     /// taken away): its `updated` and `Last-Modified` are never earlier.
     pub changed: DateTime<Utc>,
+    /// Entries can leave the feed with no date saying so (a thread fulfilled drops out of the
+    /// overdue feed): then only the `ETag` can tell that a reader has the feed as it is, and
+    /// `If-Modified-Since` alone never answers 304.
+    pub entries_can_vanish: bool,
     pub entries: Vec<Entry>,
 }
 
@@ -289,6 +293,7 @@ pub fn respond(req: &HttpRequest, feed: &Feed, ui: &Ui) -> HttpResponse {
     let fresh = match req.get_header::<IfNoneMatch>() {
         Some(IfNoneMatch::Any) => true,
         Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&etag)),
+        None if feed.entries_can_vanish => false,
         None => req
             .get_header::<IfModifiedSince>()
             .is_some_and(|IfModifiedSince(since)| {
@@ -461,6 +466,7 @@ pub async fn overdue(
         alternate: "/threads?status=overdue&sort=deadline".into(),
         // The days overdue change every day.
         changed: day_start(today),
+        entries_can_vanish: true,
         entries,
     };
     Ok(respond(&req, &feed, &ui))
@@ -481,6 +487,8 @@ pub async fn mentions(
         subtitle: ui.t("feeds.mentions.subtitle").into(),
         alternate: "/threads".into(),
         changed: DateTime::UNIX_EPOCH,
+        // A correction can take a mention off its thread.
+        entries_can_vanish: true,
         entries: mentions
             .iter()
             .map(|m| mention_entry(&ui, m, true))
@@ -533,6 +541,7 @@ pub async fn thread(
         // Relinking rewrites the thread when its mentions change (one may be taken away, or
         // a mention of a document stored long ago added).
         changed,
+        entries_can_vanish: false,
         entries,
     };
     Ok(respond(&req, &feed, &ui))

@@ -333,6 +333,19 @@ async fn unknown_threads_are_404_and_a_merged_thread_leads_to_its_successor() {
         r.headers()[reqwest::header::LOCATION],
         format!("/threads/{thread}/feed.atom").as_str()
     );
+    // The page and the JSON API lead there too (one rule for all three).
+    let r = app.get(&format!("/threads/{second}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[reqwest::header::LOCATION],
+        format!("/threads/{thread}").as_str()
+    );
+    let r = app.get(&format!("/api/v1/threads/{second}")).await;
+    assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        r.headers()[reqwest::header::LOCATION],
+        format!("/api/v1/threads/{thread}").as_str()
+    );
     // The successor's feed carries the merged part's follow-up, on its own page.
     let (merged, _) = feed(&app, &format!("/threads/{thread}/feed.atom")).await;
     let f = merged
@@ -389,6 +402,30 @@ async fn feeds_answer_conditional_gets_and_name_the_scheme_the_proxy_was_reached
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     let r = get_with(IF_MODIFIED_SINCE, "Mon, 01 Jan 2001 00:00:00 GMT".into()).await;
     assert_eq!(r.status(), StatusCode::OK);
+    // The overdue feed loses entries with no date saying so (a thread fulfilled today): only
+    // its tag can say the reader is up to date.
+    let overdue = format!("{}/feeds/overdue.atom", app.address);
+    let r = app.client.get(&overdue).send().await.unwrap();
+    let (tag, since) = (
+        r.headers()[ETAG].to_str().unwrap().to_owned(),
+        r.headers()[LAST_MODIFIED].to_str().unwrap().to_owned(),
+    );
+    let r = app
+        .client
+        .get(&overdue)
+        .header(IF_MODIFIED_SINCE, since)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .client
+        .get(&overdue)
+        .header(IF_NONE_MATCH, tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     // A follow-up changes the feed: the old tag no longer matches.
     add_user(pool, "ana", Role::Analyst).await;
     let ana = app.login("ana", PASSWORD).await;
