@@ -50,73 +50,37 @@ impl Table {
     }
 }
 
-/// The thread rows.
-pub(super) struct ThreadsCsv {
+/// One table of the report: the thread rows, or the history rows (every mention and
+/// follow-up version of every thread). The driver hands it only its own part
+/// ([`super::Format::parts`]).
+pub(super) struct CsvWriter {
     labels: Labels,
     table: Table,
 }
 
-impl ThreadsCsv {
-    pub(super) fn new(labels: Labels) -> Result<ThreadsCsv, ReportError> {
-        Ok(ThreadsCsv {
+impl CsvWriter {
+    pub(super) fn threads(labels: Labels) -> Result<CsvWriter, ReportError> {
+        Ok(CsvWriter {
             table: Table::new(&labels, &THREAD_COLUMNS)?,
             labels,
         })
     }
-}
 
-impl Writer for ThreadsCsv {
-    fn head(&mut self, _: &ReportParams, _: Option<&Summary>) -> Result<(), ReportError> {
-        Ok(())
-    }
-
-    fn row(&mut self, row: &Row) -> Result<(), ReportError> {
-        self.table.record(&thread_cells(&self.labels, row))
-    }
-
-    fn history_head(&mut self) -> Result<(), ReportError> {
-        Ok(())
-    }
-
-    fn history(&mut self, _: &ThreadRef, _: &[Event]) -> Result<(), ReportError> {
-        Ok(())
-    }
-
-    fn finish(&mut self) -> Result<(), ReportError> {
-        Ok(())
-    }
-
-    fn take(&mut self) -> Vec<u8> {
-        self.table.take()
-    }
-
-    fn pending(&self) -> usize {
-        self.table.pending()
-    }
-}
-
-/// The history rows: every mention and follow-up version of every thread.
-pub(super) struct HistoryCsv {
-    labels: Labels,
-    table: Table,
-}
-
-impl HistoryCsv {
-    pub(super) fn new(labels: Labels) -> Result<HistoryCsv, ReportError> {
-        Ok(HistoryCsv {
+    pub(super) fn history(labels: Labels) -> Result<CsvWriter, ReportError> {
+        Ok(CsvWriter {
             table: Table::new(&labels, &HISTORY_COLUMNS)?,
             labels,
         })
     }
 }
 
-impl Writer for HistoryCsv {
+impl Writer for CsvWriter {
     fn head(&mut self, _: &ReportParams, _: Option<&Summary>) -> Result<(), ReportError> {
         Ok(())
     }
 
-    fn row(&mut self, _: &Row) -> Result<(), ReportError> {
-        Ok(())
+    fn row(&mut self, row: &Row) -> Result<(), ReportError> {
+        self.table.record(&thread_cells(&self.labels, row))
     }
 
     fn history_head(&mut self) -> Result<(), ReportError> {

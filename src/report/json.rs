@@ -127,10 +127,7 @@ impl Writer for JsonWriter {
 
     fn row(&mut self, row: &Row) -> Result<(), ReportError> {
         let f = &row.facts;
-        let deadline_text = match (f.deadline, f.current_deadline) {
-            (Some(d), Some(c)) if c == d => f.current_deadline_text.clone(),
-            _ => None,
-        };
+        let deadline_text = f.deadline_text().map(str::to_owned);
         self.item(&ThreadJson {
             id: f.id,
             url: format!("/threads/{}", f.id),

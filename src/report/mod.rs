@@ -539,29 +539,17 @@ impl Labels {
         self.lang.t(key)
     }
 
+    /// The pages' labels in this language (topic and party names come from there).
+    fn ui(&self) -> crate::web::i18n::Ui {
+        crate::web::i18n::Ui::in_lang(self.lang, self.lexicon)
+    }
+
     pub fn topic(&self, id: &str) -> String {
-        self.lexicon
-            .topics
-            .iter()
-            .find(|t| t.id == id)
-            .map_or_else(|| id.to_owned(), |t| self.pick(&t.en, &t.zh).to_owned())
+        self.ui().topic(id)
     }
 
     pub fn parties(&self, codes: &[String]) -> String {
-        codes
-            .iter()
-            .map(|c| {
-                if c == crate::extract::actors::BOTH {
-                    return self.t("common.both_parties").to_owned();
-                }
-                self.lexicon
-                    .parties
-                    .iter()
-                    .find(|p| &p.code == c)
-                    .map_or_else(|| c.clone(), |p| self.pick(&p.en, &p.zh).to_owned())
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.ui().parties(codes)
     }
 
     /// A status's name: an analyst's status or a documents' status.
@@ -589,10 +577,10 @@ impl Labels {
     /// current one; else the date.
     pub fn deadline(&self, f: &ThreadFacts) -> Option<String> {
         let d = f.deadline?;
-        Some(match (&f.current_deadline_text, f.current_deadline) {
-            (Some(text), Some(current)) if current == d => text.clone(),
-            _ => d.to_string(),
-        })
+        Some(
+            f.deadline_text()
+                .map_or_else(|| d.to_string(), str::to_owned),
+        )
     }
 
     pub fn evidence(&self, e: &LatestEvidence) -> String {
@@ -673,14 +661,6 @@ impl Labels {
         }
         lines
     }
-
-    fn pick<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
-        match self.lang {
-            Lang::En => en,
-            Lang::Zh if !zh.is_empty() => zh,
-            Lang::Zh => en,
-        }
-    }
 }
 
 /// What a format does with the report's parts. Writers buffer bytes; the driver takes them
@@ -739,8 +719,8 @@ pub(crate) async fn write(
     let mut writer: Box<dyn Writer> = match format {
         Format::Html => Box::new(html::HtmlWriter::new(labels, web)),
         Format::Markdown => Box::new(markdown::MarkdownWriter::new(labels)),
-        Format::Csv => Box::new(csv::ThreadsCsv::new(labels)?),
-        Format::HistoryCsv => Box::new(csv::HistoryCsv::new(labels)?),
+        Format::Csv => Box::new(csv::CsvWriter::threads(labels)?),
+        Format::HistoryCsv => Box::new(csv::CsvWriter::history(labels)?),
         Format::Json => Box::new(json::JsonWriter::new()),
         Format::Xlsx => Box::new(xlsx::XlsxWriter::new(labels)?),
     };

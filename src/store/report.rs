@@ -56,6 +56,16 @@ pub struct ThreadFacts {
     pub progress_document: Option<String>,
 }
 
+impl ThreadFacts {
+    /// The deadline as the thread words it ("2015"), when the report's deadline is the
+    /// thread's current one.
+    pub fn deadline_text(&self) -> Option<&str> {
+        self.current_deadline_text
+            .as_deref()
+            .filter(|_| self.deadline.is_some() && self.deadline == self.current_deadline)
+    }
+}
+
 struct FactsRow {
     id: i64,
     title: String,

@@ -114,6 +114,16 @@ impl Ui {
     }
 
     /// For pages built without a request (error pages): English, coming back home.
+    /// Labels in `lang` outside a request (a report written on the command line).
+    pub fn in_lang(lang: Lang, lexicon: &'static Lexicon) -> Ui {
+        Ui {
+            lang,
+            here: String::new(),
+            lexicon: Some(lexicon),
+            user: None,
+        }
+    }
+
     pub fn plain() -> Ui {
         Ui {
             lang: Lang::En,

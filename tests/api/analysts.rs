@@ -101,6 +101,39 @@ impl TestApp {
         let csrf = csrf_of(&home).expect("the logout form carries the session's token");
         Session { cookie, csrf }
     }
+
+    /// Undoes a link decision as `who` (no redirect followed).
+    pub async fn undo(&self, who: &Session, decision: i64) -> reqwest::Response {
+        self.post_form(
+            &format!("/decisions/{decision}/undo"),
+            Some(&who.cookie),
+            &[("csrf", &who.csrf)],
+        )
+        .await
+    }
+}
+
+/// The analyst `ana`, logged in, has rejected the link between the trade thread's first two
+/// mentions: her session, and the thread's mentions before the rejection.
+async fn ana_rejects_the_trade_link(app: &TestApp) -> (Session, Vec<i64>) {
+    let pool = &app.db.pool;
+    add_user(pool, "ana", Role::Analyst).await;
+    let ana = app.login("ana", PASSWORD).await;
+    let thread = trade_thread(pool).await;
+    let trade = mentions_of(pool, thread).await;
+    let r = app
+        .post_form(
+            "/review/reject",
+            Some(&ana.cookie),
+            &[
+                ("csrf", &ana.csrf),
+                ("a", &trade[0].to_string()),
+                ("b", &trade[1].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    (ana, trade)
 }
 
 /// The thread of the 2011 trade target (双边贸易额 … 400亿美元).
@@ -1231,22 +1264,7 @@ async fn admins_upload_documents_manage_accounts_and_read_the_audit_log() {
 async fn a_new_document_never_merges_what_an_analyst_held_apart() {
     let app = TestApp::spawn_demo().await;
     let pool = &app.db.pool;
-    add_user(pool, "ana", Role::Analyst).await;
-    let ana = app.login("ana", PASSWORD).await;
-    let thread = trade_thread(pool).await;
-    let trade = mentions_of(pool, thread).await;
-    let r = app
-        .post_form(
-            "/review/reject",
-            Some(&ana.cookie),
-            &[
-                ("csrf", &ana.csrf),
-                ("a", &trade[0].to_string()),
-                ("b", &trade[1].to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (ana, trade) = ana_rejects_the_trade_link(&app).await;
     let thread_of = |u: i64| thread_of(pool, u);
     assert_ne!(thread_of(trade[0]).await, thread_of(trade[1]).await);
     // A later communiqué restating the 2012 text (a year on): its trade sentence links to both
@@ -1277,13 +1295,7 @@ async fn a_new_document_never_merges_what_an_analyst_held_apart() {
         .fetch_one(pool)
         .await
         .unwrap();
-    let r = app
-        .post_form(
-            &format!("/decisions/{decision}/undo"),
-            Some(&ana.cookie),
-            &[("csrf", &ana.csrf)],
-        )
-        .await;
+    let r = app.undo(&ana, decision).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     corpus.relink().await.expect("relinks");
     assert_eq!(
@@ -1297,22 +1309,7 @@ async fn a_new_document_never_merges_what_an_analyst_held_apart() {
 async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_span() {
     let app = TestApp::spawn_demo().await;
     let pool = &app.db.pool;
-    add_user(pool, "ana", Role::Analyst).await;
-    let ana = app.login("ana", PASSWORD).await;
-    let thread = trade_thread(pool).await;
-    let trade = mentions_of(pool, thread).await;
-    let r = app
-        .post_form(
-            "/review/reject",
-            Some(&ana.cookie),
-            &[
-                ("csrf", &ana.csrf),
-                ("a", &trade[0].to_string()),
-                ("b", &trade[1].to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (ana, trade) = ana_rejects_the_trade_link(&app).await;
     // An extractor that cuts the mention one character shorter: the old unit is retired and a
     // new one (a new id) stands in its place, as `pledgeline extract` does with changed spans.
     let successor: i64 = sqlx::query_scalar(
@@ -1348,13 +1345,7 @@ async fn a_decision_follows_its_mention_when_re_extraction_changes_the_mentions_
         .fetch_one(pool)
         .await
         .unwrap();
-    let r = app
-        .post_form(
-            &format!("/decisions/{decision}/undo"),
-            Some(&ana.cookie),
-            &[("csrf", &ana.csrf)],
-        )
-        .await;
+    let r = app.undo(&ana, decision).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     corpus.relink().await.expect("relinks");
     assert_eq!(thread_of(trade[0]).await, thread_of(successor).await);

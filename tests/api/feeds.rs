@@ -319,13 +319,7 @@ async fn unknown_threads_are_404_and_a_merged_thread_leads_to_its_successor() {
         .fetch_one(pool)
         .await
         .unwrap();
-    let r = app
-        .post_form(
-            &format!("/decisions/{split}/undo"),
-            Some(&ana.cookie),
-            &[("csrf", &ana.csrf)],
-        )
-        .await;
+    let r = app.undo(&ana, split).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app.get(&format!("/threads/{second}/feed.atom")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
